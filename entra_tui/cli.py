@@ -1,0 +1,162 @@
+"""Command line: `entra-tui` opens the TUI; `entra-tui sandbox` runs the sandbox tenant.
+
+Thin by design: parse arguments, build the pieces, hand over. Textual, MSAL and the
+sandbox's crypto are imported only by the command that needs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from entra_tui import __version__
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="entra-tui",
+        description="Acquire, inspect and copy Microsoft Entra ID app-registration tokens.",
+        epilog="Profiles live in a TOML file; see the README. Try it offline with --demo.",
+    )
+    parser.add_argument("--version", action="version", version=f"entra-tui {__version__}")
+    parser.add_argument("--config", metavar="PATH", type=Path,
+                        help="profile file (default: $ENTRA_TUI_CONFIG, else profiles.toml in "
+                             "the platform config dir)")
+    parser.add_argument("--demo", action="store_true",
+                        help="start the built-in sandbox tenant and open demo profiles for it; "
+                             "your own profile file is not touched")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sandbox = commands.add_parser(
+        "sandbox", help="run the sandbox tenant in the foreground (Ctrl-C stops it)",
+        description="Run the local Entra-compatible sandbox tenant for curl, MSAL or "
+                    "azure-identity. Prints authorities, the CA bundle and demo credentials.")
+    sandbox.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "sandbox":
+        return run_sandbox(as_json=args.json)
+    return run_tui(config=args.config, demo=args.demo)
+
+
+def run_tui(*, config: Path | None, demo: bool) -> int:
+    from entra_tui.core.errors import ConfigError
+    from entra_tui.core.profiles import default_config_path, load_profiles
+    from entra_tui.core.session import SessionManager
+
+    environment = None
+    if demo:
+        from entra_tui.demo import prepare_demo
+
+        environment = prepare_demo()
+        path = environment.profiles_path
+        session = SessionManager(before_network=environment.sandbox.wait_ready)
+        subtitle = f"demo · sandbox tenant at {environment.sandbox.base_url}"
+    else:
+        path = config or default_config_path()
+        session = SessionManager()
+        subtitle = str(path)
+    profiles, error = None, None
+    try:
+        profiles = load_profiles(path)
+    except ConfigError as exc:
+        error = exc
+
+    from entra_tui.ui.app import EntraTuiApp
+
+    app = EntraTuiApp(
+        profiles=profiles, config_error=error, session=session, subtitle=subtitle,
+        reload=lambda: load_profiles(path),
+        on_first_frame=environment.sandbox.start if environment else None,
+    )
+    try:
+        app.run()
+    finally:
+        if environment is not None:
+            environment.stop()
+    return app.return_code or EXIT_OK
+
+
+def run_sandbox(*, as_json: bool) -> int:
+    from entra_tui.sandbox import Sandbox
+
+    sandbox = Sandbox(device_poll_interval=2)
+    # SIGTERM (from a supervisor or `timeout`) stops as cleanly as Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK))
+    try:
+        sandbox.start()
+        info = sandbox_info(sandbox)
+        if as_json:
+            print(json.dumps(info, indent=2))
+        else:
+            print(describe_sandbox(info))
+        sys.stdout.flush()
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("\nSandbox stopped.", file=sys.stderr)
+    finally:
+        sandbox.stop()
+    return EXIT_OK
+
+
+def sandbox_info(sandbox: object) -> dict[str, object]:
+    """What a person needs to point a client at the sandbox. Sandbox secrets are printed on
+    purpose: they are valid nowhere else."""
+    from entra_tui.sandbox import Sandbox
+
+    assert isinstance(sandbox, Sandbox)
+    tenants = []
+    for tenant in sandbox.tenants:
+        apps = []
+        for client in tenant.clients:
+            app: dict[str, object] = {"name": client.name, "client_id": client.client_id}
+            if client.secret:
+                app["client_secret"] = client.secret
+            if client.certificate:
+                cert = sandbox.client_certificates[client.client_id]
+                app["certificate_pem"] = str(cert.pem_path)  # type: ignore[attr-defined]
+                app["certificate_thumbprint"] = cert.sha1_thumbprint  # type: ignore[attr-defined]
+            if client.public_client:
+                app["public_client"] = True
+            apps.append(app)
+        tenants.append({
+            "name": tenant.display_name, "tenant_id": tenant.tenant_id, "domain": tenant.domain,
+            "authority": sandbox.authority(tenant),
+            "scopes": [f"{api.identifier_uri}/.default" for api in tenant.apis],
+            "apps": apps,
+        })
+    return {"base_url": sandbox.base_url, "ca_bundle": str(sandbox.ca_path),
+            "device_login": f"{sandbox.base_url}/device", "tenants": tenants}
+
+
+def describe_sandbox(info: dict[str, object]) -> str:
+    lines = [f"entra-tui sandbox tenant at {info['base_url']}",
+             f"CA bundle:     {info['ca_bundle']}",
+             f"Device login:  {info['device_login']}", ""]
+    for tenant in info["tenants"]:  # type: ignore[attr-defined]
+        lines.append(f"{tenant['name']} ({tenant['domain']}, {tenant['tenant_id']})")
+        lines.append(f"  authority: {tenant['authority']}")
+        lines.append(f"  scopes:    {' '.join(tenant['scopes'])}")
+        for app in tenant["apps"]:
+            lines.append(f"  app {app['name']}: client_id {app['client_id']}")
+            for key in ("client_secret", "certificate_pem", "certificate_thumbprint"):
+                if key in app:
+                    lines.append(f"      {key}: {app[key]}")
+        lines.append("")
+    lines.append("MSAL needs instance_discovery=False and a requests session trusting the CA "
+                 "bundle. Ctrl-C stops.")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

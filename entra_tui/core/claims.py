@@ -1,0 +1,137 @@
+"""The claim catalogue: what each Entra token claim means, and its value made readable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from entra_tui.core.timefmt import local_time, relative
+from entra_tui.core.token import TIME_CLAIMS, DecodedToken
+
+CLAIM_MEANINGS: dict[str, str] = {
+    "aud": "Audience: the API this token is for (app id or Application ID URI)",
+    "iss": "Issuer: the token service and tenant that issued it",
+    "iat": "Issued at",
+    "nbf": "Not valid before",
+    "exp": "Expires at",
+    "aio": "Opaque, used by Entra to reuse tokens; do not rely on it",
+    "acr": "Authentication context class; \"0\" means the user did not meet ISO/IEC 29115",
+    "acrs": "Authentication context class references satisfied (Conditional Access)",
+    "amr": "Authentication methods used (pwd, mfa, rsa, ...)",
+    "appid": "Application (client) id of the client that asked for the token (v1)",
+    "appidacr": "How the client authenticated (v1): 0 public, 1 secret, 2 certificate",
+    "azp": "Application (client) id of the client that asked for the token (v2)",
+    "azpacr": "How the client authenticated (v2): 0 public, 1 secret, 2 certificate",
+    "idtyp": "Token type: 'app' for app-only tokens, 'user' for delegated",
+    "oid": "Object id of the user or service principal in this tenant",
+    "sub": "Subject: stable, app-specific id of the principal (pairwise)",
+    "tid": "Tenant id of the directory that issued the token",
+    "roles": "App roles granted to the caller (app permissions or user roles)",
+    "scp": "Delegated scopes the user consented to for this client",
+    "wids": "Directory role template ids held by the user",
+    "groups": "Object ids of the groups the principal belongs to",
+    "hasgroups": "Too many groups for the URL; fetch them from Microsoft Graph",
+    "_claim_names": "Groups overage: the groups claim was left out, see _claim_sources",
+    "_claim_sources": "Where to fetch the left-out claims (Microsoft Graph)",
+    "rh": "Opaque, used by Entra to revalidate tokens; do not rely on it",
+    "uti": "Token identifier, used by Entra for revocation; opaque",
+    "ver": "Token version: 1.0 (sts.windows.net issuer) or 2.0",
+    "name": "Display name of the user",
+    "upn": "User principal name (sign-in name); may change, do not use as a key",
+    "unique_name": "Human-readable user identifier (v1); may change",
+    "preferred_username": "Sign-in name (v2); may change, do not use for authorization",
+    "email": "E-mail address, if the account has one; not verified by default",
+    "login_hint": "Opaque hint for signing the same user in again",
+    "ipaddr": "IP address the user authenticated from",
+    "onprem_sid": "On-premises Active Directory security identifier",
+    "puid": "Passport unique id (Microsoft internal)",
+    "sid": "Session id, for per-session sign-out",
+    "xms_cc": "Client capabilities, e.g. CP1: the client handles claims challenges",
+    "xms_st": "Subject type, used in on-behalf-of and managed identity tokens",
+    "xms_tcdt": "When the tenant was created",
+    "xms_tpl": "Tenant preferred language",
+    "xms_pdl": "Preferred data location (multi-geo)",
+    "xms_ftd": "Opaque, Entra internal",
+    "xms_idrel": "Opaque, Entra internal (identity relationship)",
+    "nonce": "Value the client sent in the request, echoed back to stop replay",
+    "c_hash": "Hash of the authorization code (hybrid flow)",
+    "at_hash": "Hash of the access token issued alongside this ID token",
+    "auth_time": "When the user last entered credentials",
+    "family_name": "User's last name",
+    "given_name": "User's first name",
+    "in_corp": "Signed in from inside the corporate network",
+    "pwd_exp": "When (or seconds after iat until) the password expires",
+    "pwd_url": "Where the user can change an expiring password",
+    "deviceid": "Device id, when the sign-in came from a registered device",
+    "ctry": "User's country or region",
+    "tenant_ctry": "Tenant's country or region",
+    "verified_primary_email": "Primary e-mail, verified by the home tenant",
+    "verified_secondary_email": "Secondary e-mail, verified by the home tenant",
+    "fwd": "Forwarded IP addresses of the request chain",
+    "altsecid": "Alternate security id (external identity providers)",
+    "idp": "Identity provider that authenticated the subject",
+    "appid_guest": "Application id for guest access",
+    "cnf": "Confirmation key: the token is bound to this key (PoP)",
+}
+
+HEADER_MEANINGS: dict[str, str] = {
+    "typ": "Token type (JWT)",
+    "alg": "Signature algorithm (RS256 for Entra)",
+    "kid": "Id of the signing key in the issuer's JWKS",
+    "x5t": "SHA-1 thumbprint of the signing certificate",
+    "nonce": "Graph tokens only: makes the signature unverifiable by third parties",
+}
+
+CREDENTIAL_TYPES = {"0": "public client (no credential)", "1": "client secret",
+                    "2": "certificate or federated assertion"}
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """One claim ready to show: the raw value in text, a readable note, and its meaning."""
+
+    name: str
+    value: str
+    note: str
+    meaning: str
+    is_time: bool = False
+
+
+def explain_claims(token: DecodedToken, now: float) -> list[ClaimRow]:
+    return [explain_claim(name, value, now) for name, value in token.claims.items()]
+
+
+def explain_claim(name: str, value: Any, now: float) -> ClaimRow:
+    meaning = CLAIM_MEANINGS.get(name, "")
+    is_time = name in TIME_CLAIMS and isinstance(value, int | float) \
+        and not isinstance(value, bool)
+    return ClaimRow(name=name, value=value_text(value), note=note_for(name, value, now),
+                    meaning=meaning, is_time=is_time)
+
+
+def note_for(name: str, value: Any, now: float) -> str:
+    """A readable reading of the value: local time, credential type, version..."""
+    if name in TIME_CLAIMS and isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{local_time(value)} ({relative(value, now)})"
+    if name in ("azpacr", "appidacr"):
+        return CREDENTIAL_TYPES.get(str(value), "")
+    if name == "ver":
+        return {"1.0": "v1 token", "2.0": "v2 token"}.get(str(value), "")
+    if name == "idtyp":
+        return {"app": "app-only token", "user": "delegated (user) token"}.get(str(value), "")
+    if name == "scp" and isinstance(value, str):
+        count = len(value.split())
+        return f"{count} scope{'s' if count != 1 else ''}"
+    if name in ("roles", "groups", "wids") and isinstance(value, list):
+        return f"{len(value)} item{'s' if len(value) != 1 else ''}"
+    return ""
+
+
+def value_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ", ".join(value)
+    import json
+
+    return json.dumps(value, ensure_ascii=False)

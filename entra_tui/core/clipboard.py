@@ -1,0 +1,54 @@
+"""The system clipboard through pyperclip, when this machine has one.
+
+Headless and SSH sessions usually have none (no xclip, xsel or wl-copy); the UI then falls
+back to the terminal's OSC 52 escape, which only the terminal can honour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+class SystemClipboard:
+    """Detects the clipboard once, on first use; `copy` reports whether it worked."""
+
+    def __init__(self) -> None:
+        self._copy: Callable[[str], Any] | None = None
+        self._paste: Callable[[], str] | None = None
+        self._detected = False
+
+    def available(self) -> bool:
+        self._detect()
+        return self._copy is not None
+
+    def copy(self, text: str) -> bool:
+        """True when `text` reached the system clipboard; False when there is none.
+
+        Reads the clipboard back: pyperclip ignores xclip's exit status, so a dead X display
+        would otherwise look like success.
+        """
+        self._detect()
+        if self._copy is None or self._paste is None:
+            return False
+        import pyperclip
+
+        try:
+            self._copy(text)
+            return self._paste() == text
+        except (pyperclip.PyperclipException, OSError, UnicodeDecodeError):
+            return False
+
+    def _detect(self) -> None:
+        if self._detected:
+            return
+        self._detected = True
+        import pyperclip
+
+        try:
+            copy, paste = pyperclip.determine_clipboard()
+        except Exception:  # pyperclip probes optional GUI toolkits; any failure means "none"
+            return
+        # pyperclip's "no clipboard" stand-in is falsy.
+        if copy:
+            self._copy, self._paste = copy, paste

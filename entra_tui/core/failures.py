@@ -1,0 +1,102 @@
+"""Turn what MSAL and requests report into an AcquireError people can act on."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from entra_tui.core.results import AcquireError, FailureKind
+
+_DESCRIPTION_TAIL = re.compile(r"\s*(Trace ID|Correlation ID|Timestamp):.*$", re.DOTALL)
+_AADSTS_PREFIX = re.compile(r"^AADSTS(\d+):\s*")
+
+
+def from_error_response(body: dict[str, Any]) -> AcquireError:
+    """An Entra JSON error body (`error`, `error_description`, `error_codes`, ids...)."""
+    description = str(body.get("error_description") or "")
+    codes = body.get("error_codes")
+    code = codes[0] if isinstance(codes, list) and codes and isinstance(codes[0], int) else None
+    prefix = _AADSTS_PREFIX.match(description)
+    if code is None and prefix:
+        code = int(prefix.group(1))
+    # The title already names the code; keep the summary to Microsoft's sentence.
+    first_part = _AADSTS_PREFIX.sub("", _DESCRIPTION_TAIL.sub("", description))
+    summary = first_part.strip() or str(body.get("error") or "the identity provider said no")
+    return AcquireError(
+        kind=FailureKind.IDENTITY,
+        summary=summary,
+        code=code,
+        error=_text(body.get("error")),
+        description=description or None,
+        correlation_id=_text(body.get("correlation_id")),
+        trace_id=_text(body.get("trace_id")),
+        timestamp=_text(body.get("timestamp")),
+        error_uri=_text(body.get("error_uri")),
+    )
+
+
+def from_exception(exc: BaseException, authority: str) -> AcquireError:
+    """Network and protocol failures, told apart from identity errors."""
+    import requests
+
+    if isinstance(exc, requests.exceptions.SSLError):
+        return AcquireError(
+            FailureKind.NETWORK, f"TLS failed talking to {authority}: the server's certificate "
+            "is not trusted", hint="Behind a TLS-inspecting proxy, point REQUESTS_CA_BUNDLE at "
+            "your organisation's CA bundle.")
+    if isinstance(exc, requests.exceptions.Timeout):
+        return AcquireError(
+            FailureKind.NETWORK, f"{authority} did not answer in time",
+            hint="Check the network or proxy, then retry.")
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return AcquireError(
+            FailureKind.NETWORK, f"cannot connect to {authority} ({_connection_reason(exc)})",
+            hint="Check the authority host, the network and any proxy (HTTPS_PROXY).")
+    if isinstance(exc, requests.exceptions.RequestException):
+        return AcquireError(FailureKind.NETWORK, f"HTTP request to {authority} failed: "
+                            f"{type(exc).__name__}")
+    discovery = _discovery_error_body(exc)
+    if discovery is not None:
+        return from_error_response(discovery)
+    if isinstance(exc, ValueError) and "authority" in str(exc).lower():
+        return AcquireError(
+            FailureKind.NETWORK, f"{authority} did not serve a usable OpenID configuration",
+            hint="Check the tenant and the cloud or authority_host.")
+    return AcquireError(FailureKind.NETWORK, f"unexpected answer from {authority}: "
+                        f"{type(exc).__name__}")
+
+
+def _discovery_error_body(exc: BaseException) -> dict[str, Any] | None:
+    """MSAL wraps a failed discovery (e.g. AADSTS90002, tenant not found) in a ValueError whose
+    cause text carries Entra's JSON body; recover it so the user sees the real AADSTS code."""
+    for candidate in (exc, exc.__context__, exc.__cause__):
+        if candidate is None:
+            continue
+        text = str(candidate)
+        start = text.find("Error: {")
+        if start < 0:
+            continue
+        try:
+            body = json.loads(text[start + len("Error: "):])
+        except json.JSONDecodeError:
+            continue
+        if isinstance(body, dict) and "error" in body:
+            return body
+    return None
+
+
+def _connection_reason(exc: BaseException) -> str:
+    text = str(exc).lower()
+    if "refused" in text:
+        return "connection refused"
+    if "name or service not known" in text or "nodename nor servname" in text \
+            or "getaddrinfo" in text:
+        return "host name not found"
+    if "reset" in text:
+        return "connection reset"
+    return "unreachable"
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if value is not None else None

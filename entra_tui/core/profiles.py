@@ -1,0 +1,252 @@
+"""Profiles: one app registration in one tenant, read from a TOML file.
+
+The file holds references to credentials, never their values (see `secrets.py`). Loading
+never writes: a broken file is reported with file, line and column and left as it is.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from entra_tui.core.clouds import CLOUD_HOSTS, MULTI_TENANT_ALIASES, authority_host_for
+from entra_tui.core.errors import ConfigError, CredentialError
+from entra_tui.core.secrets import resolve_path, validate_reference
+
+CONFIG_ENV_VAR = "ENTRA_TUI_CONFIG"
+FLOWS = ("client_secret", "client_certificate")
+GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+DOMAIN = re.compile(
+    r"^(?=.{4,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$")
+KNOWN_KEYS = {
+    "tenant", "client_id", "flow", "scopes", "cloud", "authority_host", "secret",
+    "certificate", "certificate_thumbprint", "ca_bundle", "description",
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything needed to ask one tenant for a token on behalf of one app registration."""
+
+    name: str
+    tenant: str
+    client_id: str
+    flow: str
+    scopes: tuple[str, ...]
+    authority_host: str = CLOUD_HOSTS["public"]
+    secret: str | None = None
+    certificate: str | None = None
+    certificate_thumbprint: str | None = None
+    ca_bundle: str | None = None
+    description: str = ""
+    base_dir: Path = field(default_factory=Path.cwd, compare=False)
+
+    @property
+    def authority(self) -> str:
+        return f"{self.authority_host.rstrip('/')}/{self.tenant}"
+
+    @property
+    def credential_summary(self) -> str:
+        """What proves the app's identity, safe to show: the reference, never the secret."""
+        if self.flow == "client_secret":
+            return f"secret {self.secret}"
+        return f"certificate {self.certificate}"
+
+
+@dataclass(frozen=True)
+class ProfileSet:
+    """The profiles of one file, in file order."""
+
+    path: Path
+    profiles: tuple[Profile, ...]
+    exists: bool = True
+
+    def names(self) -> list[str]:
+        return [p.name for p in self.profiles]
+
+    def get(self, name: str) -> Profile | None:
+        return next((p for p in self.profiles if p.name == name), None)
+
+
+def default_config_path() -> Path:
+    """`$ENTRA_TUI_CONFIG`, else `profiles.toml` in the platform's config dir."""
+    override = os.environ.get(CONFIG_ENV_VAR)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path("entra-tui", appauthor=False) / "profiles.toml"
+
+
+def load_profiles(path: Path) -> ProfileSet:
+    """Read and check every profile in `path`; a missing file is an empty set, not an error."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return ProfileSet(path=path, profiles=(), exists=False)
+    except OSError as exc:
+        raise ConfigError(f"cannot read the file: {exc.strerror}", path=str(path)) from None
+    return parse_profiles(data, path)
+
+
+def parse_profiles(data: bytes, path: Path) -> ProfileSet:
+    """Parse TOML bytes into profiles, or raise ConfigError pointing at the offending spot."""
+    text = _decode_utf8(data, path)
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _toml_error(exc, path) from None
+    except RecursionError:
+        raise ConfigError("the file nests too deeply to read", path=str(path)) from None
+    tables = document.get("profiles", {})
+    if not isinstance(tables, dict):
+        raise ConfigError(
+            "'profiles' must be a table of [profiles.NAME] sections", path=str(path),
+            line=_line_of(text, r"^\s*profiles\s*="),
+        )
+    profiles = tuple(
+        _profile_from_table(name, table, path, text) for name, table in tables.items()
+    )
+    return ProfileSet(path=path, profiles=profiles)
+
+
+def _profile_from_table(name: str, table: Any, path: Path, text: str) -> Profile:
+    def fail(message: str, key: str | None = None) -> ConfigError:
+        return ConfigError(
+            f"profile '{name}': {message}", path=str(path), line=_locate(text, name, key)
+        )
+
+    if not isinstance(table, dict):
+        raise fail("must be a table like [profiles.NAME]")
+    unknown = sorted(set(table) - KNOWN_KEYS)
+    if unknown:
+        known = ", ".join(sorted(KNOWN_KEYS))
+        raise fail(f"unknown key '{unknown[0]}' (known: {known})", unknown[0])
+
+    def text_value(key: str, *, required: bool = True) -> str | None:
+        value = table.get(key)
+        if value is None:
+            if required:
+                raise fail(f"'{key}' is missing")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise fail(f"'{key}' must be a non-empty string", key)
+        return value.strip()
+
+    tenant = text_value("tenant")
+    if not (GUID.match(tenant) or DOMAIN.match(tenant) or tenant in MULTI_TENANT_ALIASES):
+        raise fail(f"tenant '{tenant}' is neither a GUID nor a domain like contoso.onmicrosoft.com",
+                   "tenant")
+    client_id = text_value("client_id")
+    if not GUID.match(client_id):
+        raise fail(f"client_id '{client_id}' is not a GUID (the app's Application (client) ID)",
+                   "client_id")
+    flow = text_value("flow", required=False) or "client_secret"
+    if flow not in FLOWS:
+        raise fail(f"flow '{flow}' is not one of: {', '.join(FLOWS)}", "flow")
+    if tenant in MULTI_TENANT_ALIASES:
+        raise fail(f"tenant '{tenant}' names no single directory; app-only flows need the tenant "
+                   "GUID or domain", "tenant")
+    scopes = table.get("scopes")
+    if (not isinstance(scopes, list) or not scopes
+            or not all(isinstance(s, str) and s.strip() for s in scopes)):
+        raise fail("'scopes' must be a non-empty list of strings, "
+                   "e.g. [\"https://graph.microsoft.com/.default\"]", "scopes")
+    authority_host = _authority_host(table, fail)
+    secret = text_value("secret", required=False)
+    certificate = text_value("certificate", required=False)
+    if flow == "client_secret":
+        if secret is None:
+            raise fail("flow 'client_secret' needs secret = \"env:NAME\" or \"file:PATH\"")
+        try:
+            validate_reference(secret)
+        except CredentialError as exc:
+            raise fail(str(exc), "secret") from None
+    if flow == "client_certificate" and certificate is None:
+        raise fail("flow 'client_certificate' needs certificate = \"PATH\" to a PEM file "
+                   "holding the private key and the certificate")
+    base_dir = path.parent
+    ca_bundle = text_value("ca_bundle", required=False)
+    return Profile(
+        name=name,
+        tenant=tenant,
+        client_id=client_id.lower(),
+        flow=flow,
+        scopes=tuple(s.strip() for s in scopes),
+        authority_host=authority_host,
+        secret=secret,
+        certificate=str(resolve_path(certificate, base_dir)) if certificate else None,
+        certificate_thumbprint=text_value("certificate_thumbprint", required=False),
+        ca_bundle=str(resolve_path(ca_bundle, base_dir)) if ca_bundle else None,
+        description=text_value("description", required=False) or "",
+        base_dir=base_dir,
+    )
+
+
+def _authority_host(table: dict[str, Any], fail: Any) -> str:
+    host = table.get("authority_host")
+    cloud = table.get("cloud")
+    if host is not None:
+        if not isinstance(host, str) or not host.startswith("https://"):
+            raise fail("authority_host must be an https:// URL (MSAL refuses plain http)",
+                       "authority_host")
+        return host.rstrip("/")
+    if cloud is None:
+        return CLOUD_HOSTS["public"]
+    resolved = authority_host_for(cloud) if isinstance(cloud, str) else None
+    if resolved is None:
+        raise fail(f"cloud '{cloud}' is not one of: {', '.join(CLOUD_HOSTS)} "
+                   "(or set authority_host)", "cloud")
+    return resolved
+
+
+def _decode_utf8(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise ConfigError("the file is not UTF-8 text", path=str(path), line=line,
+                          column=column) from None
+
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+
+
+def _toml_error(exc: tomllib.TOMLDecodeError, path: Path) -> ConfigError:
+    message = str(exc)
+    match = _TOML_POSITION.search(message)
+    if match is None:
+        return ConfigError(f"not valid TOML: {message}", path=str(path))
+    reason = message[: match.start()]
+    return ConfigError(f"not valid TOML: {reason}", path=str(path),
+                       line=int(match.group(1)), column=int(match.group(2)))
+
+
+def _line_of(text: str, pattern: str, start: int = 0) -> int | None:
+    regex = re.compile(pattern, re.MULTILINE)
+    match = regex.search(text, start)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _locate(text: str, name: str, key: str | None) -> int | None:
+    """Best-effort line of `[profiles.name]` (or its `key = ...`); tomllib keeps no positions."""
+    quoted = re.escape(name)
+    header = re.compile(
+        rf"^\s*\[\s*profiles\s*\.\s*(?:{quoted}|\"{quoted}\"|'{quoted}')\s*\]", re.MULTILINE
+    ).search(text)
+    if header is None:
+        return None
+    if key is not None:
+        next_header = re.compile(r"^\s*\[", re.MULTILINE).search(text, header.end())
+        end = next_header.start() if next_header else len(text)
+        match = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE).search(text, header.end(),
+                                                                              end)
+        if match:
+            return text.count("\n", 0, match.start()) + 1
+    return text.count("\n", 0, header.start()) + 1

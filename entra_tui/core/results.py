@@ -1,0 +1,58 @@
+"""What an acquisition returns: a token with its provenance, or an error people can act on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from entra_tui.core.aadsts import AadstsHelp, help_for
+
+
+class FailureKind(Enum):
+    IDENTITY = "identity provider"   # Entra answered with an AADSTS error
+    NETWORK = "network"              # no usable answer: refused, timeout, TLS, bad response
+    CONFIGURATION = "configuration"  # the profile or its credential cannot be used
+
+
+@dataclass(frozen=True)
+class AcquireError:
+    """A failure, structured; nothing in it is secret."""
+
+    kind: FailureKind
+    summary: str
+    code: int | None = None
+    error: str | None = None
+    description: str | None = None
+    correlation_id: str | None = None
+    trace_id: str | None = None
+    timestamp: str | None = None
+    error_uri: str | None = None
+    hint: str | None = None
+
+    @property
+    def help(self) -> AadstsHelp | None:
+        return help_for(self.code)
+
+    @property
+    def title(self) -> str:
+        if self.code is not None:
+            return f"AADSTS{self.code}"
+        return f"{self.kind.value.capitalize()} error"
+
+
+@dataclass(frozen=True)
+class AcquireResult:
+    """One acquisition attempt. Tokens are kept out of `repr` so they never reach a log."""
+
+    profile_name: str
+    acquired_at: float
+    elapsed_ms: float
+    access_token: str | None = field(default=None, repr=False)
+    id_token: str | None = field(default=None, repr=False)
+    source: str | None = None
+    expires_in: int | None = None
+    error: AcquireError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.access_token is not None

@@ -1,0 +1,43 @@
+"""Human time: local timestamps, "in 54 min" / "3 min ago", and a mm:ss countdown."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+def local_time(epoch: float) -> str:
+    """Local wall-clock time with the zone's abbreviation, as people read it."""
+    try:
+        return datetime.fromtimestamp(epoch).astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+    except (OverflowError, OSError, ValueError):
+        return "out of range"
+
+
+def relative(epoch: float, now: float) -> str:
+    delta = epoch - now
+    span = _span(abs(delta))
+    if span == "now":
+        return "now"
+    return f"in {span}" if delta > 0 else f"{span} ago"
+
+
+def countdown(seconds: float) -> str:
+    """`59:32`, or `1:02:03` past an hour; negative input counts up since expiry."""
+    total = int(abs(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+    return text if seconds >= 0 else f"-{text}"
+
+
+def _span(seconds: float) -> str:
+    if seconds < 1:
+        return "now"
+    if seconds < 60:
+        return f"{int(seconds)} s"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min"
+    if seconds < 86400 * 2:
+        hours, minutes = divmod(int(seconds // 60), 60)
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{int(seconds // 86400)} days"

@@ -1,0 +1,140 @@
+"""The sandbox's directory, in one readable place: tenants, their APIs, apps and users.
+
+Secrets here are sandbox-only values (never valid anywhere else). Certificates are generated
+when the sandbox starts; an app marked `certificate=True` trusts the one made for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
+
+
+@dataclass(frozen=True)
+class Api:
+    """A resource app (an API) that clients get tokens for."""
+
+    name: str
+    client_id: str
+    identifier_uri: str
+    app_roles: tuple[str, ...] = ()
+    delegated_scopes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClientApp:
+    """An app registration that asks for tokens, with its service principal's object id."""
+
+    slug: str
+    name: str
+    client_id: str
+    object_id: str
+    secret: str | None = None
+    certificate: bool = False
+    public_client: bool = False
+    role_grants: dict[str, tuple[str, ...]] = field(default_factory=dict)  # API client id -> roles
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    upn: str
+    object_id: str
+
+
+@dataclass(frozen=True)
+class Tenant:
+    slug: str
+    display_name: str
+    tenant_id: str
+    domain: str
+    apis: tuple[Api, ...]
+    clients: tuple[ClientApp, ...]
+    users: tuple[User, ...] = ()
+
+    def api_for_scope_resource(self, resource: str) -> Api | None:
+        """Find an API by Application ID URI, `api://{client id}` or bare client id."""
+        for api in self.apis:
+            if resource in (api.identifier_uri, api.client_id, f"api://{api.client_id}"):
+                return api
+        return None
+
+    def client(self, client_id: str) -> ClientApp | None:
+        return next((c for c in self.clients if c.client_id == client_id.lower()), None)
+
+
+CONTOSO_ORDERS_API = Api(
+    name="Contoso Orders API",
+    client_id="3b0f7a52-6c1e-4d8a-9f20-1a7c5e9b4d31",
+    identifier_uri="api://contoso-orders",
+    app_roles=("Orders.Read.All", "Orders.ReadWrite.All"),
+    delegated_scopes=("Orders.Read",),
+)
+FABRIKAM_INVENTORY_API = Api(
+    name="Fabrikam Inventory API",
+    client_id="8d2e4c61-0b9f-4a3d-b7e5-6f1a2c3d4e50",
+    identifier_uri="api://fabrikam-inventory",
+    app_roles=("Inventory.Read",),
+)
+
+TENANTS: tuple[Tenant, ...] = (
+    Tenant(
+        slug="contoso",
+        display_name="Contoso",
+        tenant_id="2d9f4b6a-8c1e-4f3a-b5d7-0e2c4a6b8d10",
+        domain="contoso.onmicrosoft.com",
+        apis=(CONTOSO_ORDERS_API,),
+        clients=(
+            ClientApp(
+                slug="orders-sync",
+                name="Contoso Order Sync",
+                client_id="c0a1b2c3-d4e5-4f60-8a7b-9c0d1e2f3a4b",
+                object_id="1e5d7c9b-2a4f-4e6d-8c0b-3a5f7e9d1c2b",
+                secret="Xr48Q~sandbox.OrderSync.S3cret-Only-Valid-Here",
+                role_grants={CONTOSO_ORDERS_API.client_id: ("Orders.Read.All",
+                                                            "Orders.ReadWrite.All")},
+            ),
+            ClientApp(
+                slug="billing-daemon",
+                name="Contoso Billing Daemon",
+                client_id="b7c8d9e0-f1a2-4b3c-9d4e-5f6a7b8c9d0e",
+                object_id="4f6e8d0c-1b3a-4c5e-9f7d-2e4c6a8b0d1f",
+                certificate=True,
+                role_grants={CONTOSO_ORDERS_API.client_id: ("Orders.Read.All",)},
+            ),
+            ClientApp(
+                slug="cli-tool",
+                name="Contoso Ops CLI (public client)",
+                client_id="e1f2a3b4-c5d6-4e7f-8091-a2b3c4d5e6f7",
+                object_id="6a8c0e2d-4f1b-4d3a-8e5c-7b9d1f3a5c6e",
+                public_client=True,
+            ),
+        ),
+        users=(User("Adele Vance", "adele.vance@contoso.onmicrosoft.com",
+                    "9b1d3f5a-7c2e-4a6b-8d0f-1e3c5a7b9d2f"),),
+    ),
+    Tenant(
+        slug="fabrikam",
+        display_name="Fabrikam",
+        tenant_id="a4c6e8f0-1b3d-4f5a-8c7e-9d0b2a4c6e81",
+        domain="fabrikam.onmicrosoft.com",
+        apis=(FABRIKAM_INVENTORY_API,),
+        clients=(
+            ClientApp(
+                slug="inventory-reader",
+                name="Fabrikam Inventory Reader",
+                client_id="f5e4d3c2-b1a0-4f9e-8d7c-6b5a4f3e2d1c",
+                object_id="2c4e6a8d-0f1b-4e3d-a5c7-9e1b3d5f7a9c",
+                secret="Kp27Q~sandbox.Inventory.S3cret-Only-Valid-Here",
+                role_grants={FABRIKAM_INVENTORY_API.client_id: ("Inventory.Read",)},
+            ),
+        ),
+    ),
+)
+
+
+def find_tenant(tenant: str) -> Tenant | None:
+    """By tenant id or verified domain, as Entra accepts either in the authority path."""
+    wanted = tenant.lower()
+    return next((t for t in TENANTS if wanted in (t.tenant_id, t.domain)), None)

@@ -1,0 +1,141 @@
+"""Keys and certificates the sandbox makes at start: a CA, a TLS server certificate for
+127.0.0.1, an RS256 token-signing key, and one client certificate per app that uses one."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import ipaddress
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import NameOID
+
+from entra_tui.sandbox.files import write_private
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """The token-signing key as Entra publishes it: kid, x5t and an x5c certificate."""
+
+    private_key: rsa.RSAPrivateKey
+    certificate: x509.Certificate
+    kid: str
+
+    @property
+    def x5t(self) -> str:
+        return b64url(self.certificate.fingerprint(hashes.SHA1()))  # noqa: S303 - JWKS format
+
+    def jwk(self, issuer: str) -> dict[str, object]:
+        numbers = self.private_key.public_key().public_numbers()
+        return {
+            "kty": "RSA", "use": "sig", "kid": self.kid, "x5t": self.x5t,
+            "n": b64url(numbers.n.to_bytes((numbers.n.bit_length() + 7) // 8, "big")),
+            "e": b64url(numbers.e.to_bytes(3, "big")),
+            "x5c": [base64.b64encode(self.certificate.public_bytes(
+                serialization.Encoding.DER)).decode()],
+            "issuer": issuer,
+        }
+
+
+@dataclass(frozen=True)
+class ClientCertificate:
+    """A client certificate: the PEM file holds key and certificate, as MSAL users keep it."""
+
+    pem_path: Path
+    certificate: x509.Certificate
+
+    @property
+    def sha1_thumbprint(self) -> str:
+        return self.certificate.fingerprint(hashes.SHA1()).hex().upper()  # noqa: S303
+
+    @property
+    def x5t(self) -> str:
+        return b64url(self.certificate.fingerprint(hashes.SHA1()))  # noqa: S303
+
+    @property
+    def x5t_s256(self) -> str:
+        return b64url(self.certificate.fingerprint(hashes.SHA256()))
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def make_ca(state_dir: Path) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate, Path]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "entra-tui sandbox CA")])
+    cert = (
+        _builder(name, name, key.public_key(), days=30)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False,
+                                     key_encipherment=False, data_encipherment=False,
+                                     key_agreement=False, key_cert_sign=True, crl_sign=True,
+                                     encipher_only=False, decipher_only=False), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    path = state_dir / "ca.pem"
+    path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return key, cert, path
+
+
+def make_server_certificate(
+    state_dir: Path, ca_key: ec.EllipticCurvePrivateKey, ca_cert: x509.Certificate,
+) -> tuple[Path, Path]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    cert = (
+        _builder(name, ca_cert.subject, key.public_key(), days=30)
+        .add_extension(x509.SubjectAlternativeName([
+            x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
+            critical=False)
+        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]),
+                       critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    cert_path = state_dir / "server.pem"
+    key_path = state_dir / "server.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    write_private(key_path, _pem(key))
+    return cert_path, key_path
+
+
+def make_signing_key() -> SigningKey:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "accounts.sandbox.entra-tui")])
+    cert = _builder(name, name, key.public_key(), days=30).sign(key, hashes.SHA256())
+    kid = b64url(cert.fingerprint(hashes.SHA256())[:15])
+    return SigningKey(private_key=key, certificate=cert, kid=kid)
+
+
+def make_client_certificate(state_dir: Path, slug: str) -> ClientCertificate:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"{slug}.sandbox.entra-tui")])
+    cert = _builder(name, name, key.public_key(), days=365).sign(key, hashes.SHA256())
+    path = state_dir / f"{slug}.pem"
+    write_private(path, _pem(key) + cert.public_bytes(serialization.Encoding.PEM))
+    return ClientCertificate(pem_path=path, certificate=cert)
+
+
+
+
+def _pem(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) -> bytes:
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
+
+
+def _builder(subject: x509.Name, issuer: x509.Name, public_key: object,
+             days: int) -> x509.CertificateBuilder:
+    now = dt.datetime.now(dt.UTC)
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(public_key)  # type: ignore[arg-type]
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=days))
+    )

@@ -1,0 +1,190 @@
+"""Run the sandbox tenant: HTTPS on 127.0.0.1, an ephemeral port, a CA it makes itself.
+
+`bind()` is cheap and fixes the port, so callers can build authority URLs at once; `start()`
+makes the keys and serves. The demo binds first and starts after the first frame is drawn.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import ssl
+import tempfile
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from entra_tui.sandbox.devicecodes import DeviceCodes
+from entra_tui.sandbox.directory import TENANTS, Tenant
+from entra_tui.sandbox.http import MAX_BODY_BYTES, Request, Response
+
+if TYPE_CHECKING:
+    from entra_tui.sandbox.endpoints import Endpoints
+
+HOST = "127.0.0.1"
+
+
+class Sandbox:
+    """A running (or about to run) sandbox tenant. Use as a context manager or call stop()."""
+
+    def __init__(self, *, device_auto_approve_after: float | None = None,
+                 device_poll_interval: int = 5) -> None:
+        self._device_codes = DeviceCodes(auto_approve_after=device_auto_approve_after)
+        self._device_poll_interval = device_poll_interval
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._failure: BaseException | None = None
+        self.state_dir = Path(tempfile.mkdtemp(prefix="entra-tui-sandbox-"))
+        self.client_certificates: dict[str, object] = {}
+
+    # --- where things are -------------------------------------------------------------
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("the sandbox is not bound yet")
+        return self._server.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        return f"https://{HOST}:{self.port}"
+
+    @property
+    def ca_path(self) -> Path:
+        return self.state_dir / "ca.pem"
+
+    @property
+    def tenants(self) -> tuple[Tenant, ...]:
+        return TENANTS
+
+    def authority(self, tenant: Tenant) -> str:
+        return f"{self.base_url}/{tenant.tenant_id}"
+
+    def certificate_path(self, slug: str) -> Path:
+        return self.state_dir / f"{slug}.pem"
+
+    # --- lifecycle ----------------------------------------------------------------------
+    def bind(self) -> Sandbox:
+        if self._server is None:
+            self._server = _Server((HOST, 0), _Handler)
+        return self
+
+    def start(self) -> Sandbox:
+        """Make keys and certificates, then serve in a daemon thread; returns when ready."""
+        self.bind()
+        try:
+            self._prepare()
+        except BaseException as exc:
+            self._failure = exc
+            self._ready.set()
+            raise
+        self._thread = threading.Thread(target=self._serve, name="entra-tui-sandbox",
+                                        daemon=True)
+        self._thread.start()
+        self._ready.set()
+        return self
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        if not self._ready.wait(timeout):
+            raise TimeoutError("the sandbox did not start in time")
+        if self._failure is not None:
+            raise RuntimeError(f"the sandbox failed to start: {self._failure}")
+
+    def stop(self) -> None:
+        if self._server is not None:
+            if self._thread is not None:
+                self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        shutil.rmtree(self.state_dir, ignore_errors=True)
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def _prepare(self) -> None:
+        from entra_tui.sandbox import pki
+        from entra_tui.sandbox.endpoints import Endpoints
+
+        ca_key, ca_cert, _ = pki.make_ca(self.state_dir)
+        cert_path, key_path = pki.make_server_certificate(self.state_dir, ca_key, ca_cert)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert_path, key_path)
+        certificates = {
+            client.client_id: pki.make_client_certificate(self.state_dir, client.slug)
+            for tenant in TENANTS for client in tenant.clients if client.certificate
+        }
+        self.client_certificates = certificates
+        assert self._server is not None
+        self._server.ssl_context = context
+        self._server.endpoints = Endpoints(
+            base_url=self.base_url, signing_key=pki.make_signing_key(),
+            client_certificates=certificates, device_codes=self._device_codes,
+            device_poll_interval=self._device_poll_interval)
+
+    def _serve(self) -> None:
+        assert self._server is not None
+        self._server.serve_forever(poll_interval=0.2)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    ssl_context: ssl.SSLContext
+    endpoints: Endpoints
+
+    def finish_request(self, request: socket.socket, client_address: object) -> None:
+        """TLS handshake in the connection's own thread, so a slow client blocks nobody."""
+        request.settimeout(30)
+        try:
+            tls = self.ssl_context.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError):
+            return
+        try:
+            self.RequestHandlerClass(tls, client_address, self)
+        finally:
+            with contextlib.suppress(OSError):
+                tls.close()
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A dropped connection is routine; keep stderr quiet."""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        self._dispatch(b"")
+
+    def do_POST(self) -> None:  # noqa: N802
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY_BYTES:
+            self._send(Response.json(413, {"error": "invalid_request",
+                                           "error_description": "Bad Content-Length."}))
+            self.close_connection = True
+            return
+        self._dispatch(self.rfile.read(length))
+
+    def _dispatch(self, body: bytes) -> None:
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        response = self.server.endpoints.handle(Request(self.command, self.path, headers, body))
+        self._send(response)
+
+    def _send(self, response: Response) -> None:
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(response.body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        """Silent: the demo runs beside a TUI that owns the terminal."""

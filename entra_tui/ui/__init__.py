@@ -1,0 +1,1 @@
+"""The Textual user interface. Imports the core; the core never imports this."""

@@ -1,0 +1,23 @@
+"""Messages thread workers post back to the app; handlers on the app own the UI state."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from entra_tui.core.results import AcquireResult
+
+
+class TokenAcquired(Message):
+    """A worker got a token for a profile (from the identity provider or MSAL's cache)."""
+
+    def __init__(self, result: AcquireResult) -> None:
+        super().__init__()
+        self.result = result
+
+
+class AcquireFailed(Message):
+    """A worker's acquisition failed; `result.error` says why."""
+
+    def __init__(self, result: AcquireResult) -> None:
+        super().__init__()
+        self.result = result

@@ -1,0 +1,115 @@
+"""The acquisition pane: what the profile will ask for, the status of the last attempt
+and, when it failed, an error panel that says what happened and what to try."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from entra_tui.core.profiles import Profile
+from entra_tui.core.results import AcquireError, AcquireResult
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+FLOW_NAMES = {"client_secret": "client credentials · secret",
+              "client_certificate": "client credentials · certificate"}
+
+
+class AcquirePane(Vertical):
+    """Shows one profile; `working` animates a spinner only while a request is in flight."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="profile-details")
+        yield Static(id="acquire-status")
+        yield Static(id="error-panel")
+
+    def on_mount(self) -> None:
+        self._frame = 0
+        self._spinner = self.set_interval(0.1, self._spin, pause=True)
+        self._working = False
+        self.query_one("#error-panel").display = False
+
+    def show(self, profile: Profile | None, result: AcquireResult | None, working: bool) -> None:
+        self.query_one("#profile-details", Static).update(_details(profile))
+        self._working = working
+        if working:
+            self._spinner.resume()
+        else:
+            self._spinner.pause()
+        self.query_one("#acquire-status", Static).update(self._status(profile, result))
+        panel = self.query_one("#error-panel", Static)
+        error = result.error if result is not None and not working else None
+        panel.display = error is not None
+        if error is not None:
+            panel.update(error_text(error))
+            panel.border_title = f"{error.title} · {error.kind.value}"
+
+    def _spin(self) -> None:
+        self._frame += 1
+        status = self.query_one("#acquire-status", Static)
+        status.update(Text.assemble((SPINNER[self._frame % len(SPINNER)], "bold"),
+                                    " Acquiring a token…"))
+
+    def _status(self, profile: Profile | None, result: AcquireResult | None) -> Text:
+        if profile is None:
+            return Text("")
+        if self._working:
+            return Text.assemble((SPINNER[self._frame % len(SPINNER)], "bold"),
+                                 " Acquiring a token…")
+        if result is None:
+            return Text.assemble(("Press ", "dim"), ("a", "bold"), (" or ", "dim"),
+                                 ("Enter", "bold"), (" to acquire a token.", "dim"))
+        when = datetime.fromtimestamp(result.acquired_at).strftime("%H:%M:%S")
+        if result.ok:
+            return Text.assemble(("✓ ", "bold green"), "Token from ", (result.source or "?",
+                                 "bold"), f" in {result.elapsed_ms:.0f} ms at {when}")
+        assert result.error is not None
+        return Text.assemble(("✗ ", "bold red"), f"Failed at {when} after "
+                             f"{result.elapsed_ms:.0f} ms: ", (result.error.title, "bold red"))
+
+
+def _details(profile: Profile | None) -> Text:
+    if profile is None:
+        return Text("No profile selected.", style="dim")
+    rows = [
+        ("Tenant", profile.tenant),
+        ("Authority", profile.authority_host),
+        ("Client", profile.client_id),
+        ("Flow", FLOW_NAMES.get(profile.flow, profile.flow)),
+        ("Credential", profile.secret or profile.certificate or "none"),
+        ("Scopes", " ".join(profile.scopes)),
+    ]
+    text = Text.assemble((profile.name, "bold"))
+    if profile.description:
+        text.append(f"  {profile.description}", style="dim italic")
+    for label, value in rows:
+        text.append(f"\n{label:<11}", style="dim")
+        text.append(value)
+    return text
+
+
+def error_text(error: AcquireError) -> Text:
+    """Plain Text, never markup: server-supplied descriptions are shown literally."""
+    text = Text(error.summary, style="bold")
+    help_ = error.help
+    if help_ is not None:
+        text.append("\nWhat it means: ", style="bold")
+        text.append(help_.meaning)
+        text.append("\nTry: ", style="bold")
+        text.append(help_.fix)
+    elif error.hint:
+        text.append("\nTry: ", style="bold")
+        text.append(error.hint)
+    ids = [("Correlation ID", error.correlation_id), ("Trace ID", error.trace_id),
+           ("Timestamp", error.timestamp)]
+    for label, value in ids:
+        if value:
+            text.append(f"\n{label}: ", style="dim")
+            text.append(value)
+    if error.error_uri:
+        text.append("\nMore: ", style="dim")
+        text.append(error.error_uri)
+    return text

@@ -1,0 +1,64 @@
+"""A live countdown to the token's expiry with a lifetime bar coloured by state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.widgets import Static
+
+from entra_tui.core.expiry import ExpiryState, expiry_status
+from entra_tui.core.timefmt import countdown, local_time
+from entra_tui.core.token import DecodedToken
+
+STATE_STYLES = {
+    ExpiryState.VALID: "green",
+    ExpiryState.EXPIRING_SOON: "yellow",
+    ExpiryState.EXPIRED: "red",
+    ExpiryState.NOT_YET_VALID: "blue",
+    ExpiryState.NO_EXPIRY: "dim",
+}
+
+
+class ExpiryBar(Static):
+    """Ticks once a second while a token is shown; idle (no timer work) otherwise."""
+
+    def __init__(self, clock: Callable[[], float], *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self._clock = clock
+        self._token: DecodedToken | None = None
+
+    def on_mount(self) -> None:
+        self._ticker = self.set_interval(1.0, self.tick, pause=True)
+
+    def show_token(self, token: DecodedToken | None) -> None:
+        self._token = token
+        if token is None:
+            self._ticker.pause()
+        else:
+            self._ticker.resume()
+        self.tick()
+
+    def tick(self) -> None:
+        self.update(self.render_status())
+
+    def render_status(self) -> Text:
+        if self._token is None:
+            return Text("No token yet.", style="dim")
+        status = expiry_status(self._token, self._clock())
+        style = STATE_STYLES[status.state]
+        line = Text.assemble(("● ", style), (status.state.value.upper(), f"bold {style}"))
+        exp = self._token.time_claim("exp")
+        if status.seconds_left is not None and exp is not None:
+            left = status.seconds_left
+            phrase = f"  expires in {countdown(left)}" if left > 0 \
+                else f"  expired {countdown(-left)} ago"
+            line.append(phrase, style="bold")
+            line.append(f"  at {local_time(exp)}", style="dim")
+        width = max(10, self.size.width - 7)
+        filled = round(status.fraction_left * width)
+        line.append("\n")
+        line.append("━" * filled, style=style)
+        line.append("━" * (width - filled), style="dim")
+        line.append(f" {status.fraction_left * 100:3.0f}%", style=style)
+        return line
