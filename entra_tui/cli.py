@@ -12,8 +12,13 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from entra_tui import __version__
+
+if TYPE_CHECKING:
+    from entra_tui.demo import DemoEnvironment
+    from entra_tui.ui.app import EntraTuiApp
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -49,9 +54,23 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_tui(*, config: Path | None, demo: bool) -> int:
+    app, environment = build_app(config=config, demo=demo)
+    try:
+        app.run()
+    finally:
+        if environment is not None:
+            environment.stop()
+    return app.return_code or EXIT_OK
+
+
+def build_app(*, config: Path | None = None, demo: bool = False,
+              **app_options: Any) -> tuple[EntraTuiApp, DemoEnvironment | None]:
+    """The app wired to its profiles (and, with `demo`, a bound sandbox that starts after
+    the first frame). The caller stops the environment when the app has exited."""
     from entra_tui.core.errors import ConfigError
     from entra_tui.core.profiles import default_config_path, load_profiles
     from entra_tui.core.session import SessionManager
+    from entra_tui.ui.app import EntraTuiApp
 
     environment = None
     if demo:
@@ -70,20 +89,13 @@ def run_tui(*, config: Path | None, demo: bool) -> int:
         profiles = load_profiles(path)
     except ConfigError as exc:
         error = exc
-
-    from entra_tui.ui.app import EntraTuiApp
-
     app = EntraTuiApp(
         profiles=profiles, config_error=error, session=session, subtitle=subtitle,
         reload=lambda: load_profiles(path),
         on_first_frame=environment.sandbox.start if environment else None,
+        **app_options,
     )
-    try:
-        app.run()
-    finally:
-        if environment is not None:
-            environment.stop()
-    return app.return_code or EXIT_OK
+    return app, environment
 
 
 def run_sandbox(*, as_json: bool) -> int:

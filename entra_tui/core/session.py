@@ -47,8 +47,9 @@ class SessionManager:
             if self._before_network is not None:
                 self._before_network()
             app = self._app_for(profile)
-            response = app.acquire_token_for_client(
-                scopes=list(profile.scopes), force_refresh=force_refresh)
+            if force_refresh:
+                _forget_access_tokens(app, profile)
+            response = app.acquire_token_for_client(scopes=list(profile.scopes))
         except EntraTuiError as exc:
             return self._failed(profile, started, AcquireError(FailureKind.CONFIGURATION,
                                                                str(exc)))
@@ -119,3 +120,14 @@ class SessionManager:
             elapsed_ms=(time.perf_counter() - started) * 1000,
             error=error,
         )
+
+
+def _forget_access_tokens(app: Any, profile: Profile) -> None:
+    """MSAL refuses `force_refresh` for client credentials; dropping the cached access tokens
+    has the same effect and keeps the app object (and its discovery) alive."""
+    import msal
+
+    cache = app.token_cache
+    for entry in list(cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN,
+                                   query={"client_id": profile.client_id})):
+        cache.remove_at(entry)

@@ -62,11 +62,12 @@ def decode_token(raw: str) -> DecodedToken:
 
 
 def _decode_json_part(segment: str, part: str) -> dict[str, Any]:
+    bare = segment.rstrip("=")  # padding is optional in what people paste
     try:
-        data = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+        data = base64.b64decode(bare + "=" * (-len(bare) % 4), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError):
         raise TokenDecodeError(f"the {part} is not valid base64url") from None
-    if not segment or not data:
+    if not bare or not data:
         raise TokenDecodeError(f"the {part} is empty")
     try:
         text = data.decode("utf-8")

@@ -21,7 +21,8 @@ def verify_client_assertion(
         header = jwt.get_unverified_header(assertion)
     except jwt.PyJWTError as exc:
         raise errors.assertion_invalid(f"The assertion could not be parsed: {exc}.") from None
-    thumbprint = str(header.get("x5t#S256") or header.get("x5t") or "")
+    # MSAL pads x5t with "="; Entra accepts base64url with or without padding.
+    thumbprint = str(header.get("x5t#S256") or header.get("x5t") or "").rstrip("=")
     if certificate is None or thumbprint not in (certificate.x5t, certificate.x5t_s256):
         raise errors.assertion_signature_invalid(client_id, thumbprint or "none")
     algorithm = header.get("alg")

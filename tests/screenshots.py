@@ -1,0 +1,49 @@
+"""Regenerate the README's screenshots from the demo: `python tests/screenshots.py`.
+
+Drives the real app against the sandbox tenant with Pilot and saves SVGs into screenshots/.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from entra_tui.cli import build_app
+from entra_tui.ui.app import EntraTuiApp
+from entra_tui.ui.widgets.profile_list import ProfileList
+
+OUT = Path(__file__).resolve().parent.parent / "screenshots"
+SIZE = (120, 36)
+
+
+async def settle(pilot: object, app: EntraTuiApp, name: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while name in app.working or name not in app.attempts:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no result for {name}")
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
+    await pilot.pause(0.2)  # type: ignore[attr-defined]
+
+
+async def main() -> None:
+    app, environment = build_app(demo=True)
+    assert environment is not None
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            app.sub_title = "demo · sandbox tenant"  # the port changes every run
+            await pilot.press("a")
+            await settle(pilot, app, "contoso-orders-sync")
+            app.save_screenshot("main.svg", str(OUT))
+            ordered = app.query_one(ProfileList).ordered
+            wrong = next(i for i, p in enumerate(ordered, 1) if p.name == "contoso-wrong-secret")
+            await pilot.press(str(wrong), "a")
+            await settle(pilot, app, "contoso-wrong-secret")
+            app.save_screenshot("error.svg", str(OUT))
+    finally:
+        environment.stop()
+    print(f"wrote {OUT / 'main.svg'} and {OUT / 'error.svg'}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
