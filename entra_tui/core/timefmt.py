@@ -13,6 +13,17 @@ def local_time(epoch: float) -> str:
         return "out of range"
 
 
+def clock_time(epoch: float) -> str:
+    """Local HH:MM:SS, with the date only when it is not today."""
+    try:
+        moment = datetime.fromtimestamp(epoch).astimezone()
+    except (OverflowError, OSError, ValueError):
+        return "out of range"
+    if moment.date() == datetime.now().astimezone().date():
+        return moment.strftime("%H:%M:%S %Z")
+    return moment.strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
 def relative(epoch: float, now: float) -> str:
     delta = epoch - now
     span = _span(abs(delta))

@@ -35,6 +35,9 @@ class EntraTuiApp(App[None]):
 
     TITLE = "entra-tui"
     CSS_PATH = "app.tcss"
+    # Classes on the screen that let the stylesheet compact panes on small terminals.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
     BINDINGS = [
         Binding("a", "acquire", "Acquire", id="token.acquire"),
         Binding("A", "acquire(True)", "Fresh token", id="token.acquire_fresh",

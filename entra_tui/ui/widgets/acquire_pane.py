@@ -92,23 +92,29 @@ def _details(profile: Profile | None) -> Text:
 
 
 def error_text(error: AcquireError) -> Text:
-    """Plain Text, never markup: server-supplied descriptions are shown literally."""
-    text = Text(error.summary, style="bold")
+    """What it means and what to try first (they fit a small screen), then the ids support
+    asks for, then Microsoft's own words. Plain Text, never markup: server text is shown
+    literally."""
+    text = Text()
     help_ = error.help
     if help_ is not None:
-        text.append("\nWhat it means: ", style="bold")
-        text.append(help_.meaning)
+        text.append(help_.meaning, style="bold")
         text.append("\nTry: ", style="bold")
         text.append(help_.fix)
-    elif error.hint:
-        text.append("\nTry: ", style="bold")
-        text.append(error.hint)
+    else:
+        text.append(error.summary, style="bold")
+        if error.hint:
+            text.append("\nTry: ", style="bold")
+            text.append(error.hint)
     ids = [("Correlation ID", error.correlation_id), ("Trace ID", error.trace_id),
            ("Timestamp", error.timestamp)]
     for label, value in ids:
         if value:
             text.append(f"\n{label}: ", style="dim")
             text.append(value)
+    if help_ is not None:
+        text.append("\nMicrosoft says: ", style="dim")
+        text.append(error.summary)
     if error.error_uri:
         text.append("\nMore: ", style="dim")
         text.append(error.error_uri)

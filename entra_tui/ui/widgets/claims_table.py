@@ -11,6 +11,7 @@ from entra_tui.core.claims import explain_claims
 from entra_tui.core.token import DecodedToken
 
 CLAIM_WIDTH = 12
+WIDE_ENOUGH_FOR_MEANING = 72
 
 
 class ClaimsTable(DataTable):
@@ -34,15 +35,23 @@ class ClaimsTable(DataTable):
         """Relative times ("in 54 min") drift; update just those cells."""
         if self._token is None:
             return
+        narrow = self._widths()[1] == 0
         for row in explain_claims(self._token, self._clock()):
             if row.is_time:
-                self.update_cell(row.name, "value", _value_cell(row.value, row.note),
-                                 update_width=False)
+                cell = _value_cell(row.value, row.note)
+                if narrow and row.meaning:
+                    cell.append(f"\n{row.meaning}", style="dim")
+                self.update_cell(row.name, "value", cell, update_width=False)
 
     def _widths(self) -> tuple[int, int]:
-        available = max(40, self.size.width - CLAIM_WIDTH - 8)
-        value = max(24, available * 11 // 20)
-        return value, max(16, available - value)
+        """(value, meaning) widths filling the table; meaning 0 when too narrow for it."""
+        columns = 3 if self.size.width >= WIDE_ENOUGH_FOR_MEANING else 2
+        # Each column has one cell of padding either side; keep room for the scrollbar.
+        available = max(20, self.size.width - CLAIM_WIDTH - 2 * columns - 2)
+        if columns == 2:
+            return available, 0
+        value = available * 11 // 20
+        return value, available - value
 
     def _rebuild(self) -> None:
         value_width, meaning_width = self._widths()
@@ -50,17 +59,17 @@ class ClaimsTable(DataTable):
         self.clear(columns=True)
         self.add_column("Claim", width=CLAIM_WIDTH, key="claim")
         self.add_column("Value", width=value_width, key="value")
-        self.add_column("Meaning", width=meaning_width, key="meaning")
+        if meaning_width:
+            self.add_column("Meaning", width=meaning_width, key="meaning")
         if self._token is None:
             return
         for row in explain_claims(self._token, self._clock()):
-            self.add_row(
-                Text(row.name, style="bold"),
-                _value_cell(row.value, row.note),
-                Text(row.meaning, style="dim"),
-                key=row.name,
-                height=None,
-            )
+            cells = [Text(row.name, style="bold"), _value_cell(row.value, row.note)]
+            if meaning_width:
+                cells.append(Text(row.meaning, style="dim"))
+            elif row.meaning:
+                cells[1].append(f"\n{row.meaning}", style="dim")
+            self.add_row(*cells, key=row.name, height=None)
 
 
 def _value_cell(value: str, note: str) -> Text:

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from entra_tui.core.expiry import ExpiryState, expiry_status
-from entra_tui.core.timefmt import countdown, local_time
+from entra_tui.core.timefmt import clock_time, countdown
 from entra_tui.core.token import DecodedToken
 
 STATE_STYLES = {
@@ -54,8 +54,9 @@ class ExpiryBar(Static):
             phrase = f"  expires in {countdown(left)}" if left > 0 \
                 else f"  expired {countdown(-left)} ago"
             line.append(phrase, style="bold")
-            line.append(f"  at {local_time(exp)}", style="dim")
-        width = max(10, self.size.width - 7)
+            line.append(f"  at {clock_time(exp)}", style="dim")
+        line.truncate(self.size.width - 2, overflow="ellipsis")
+        width = max(10, self.size.width - 5)
         filled = round(status.fraction_left * width)
         line.append("\n")
         line.append("━" * filled, style=style)

@@ -9,6 +9,13 @@ from textual.widgets.option_list import Option
 
 from entra_tui.core.profiles import Profile
 
+HEADING_WIDTH = 24
+
+
+def shorten(text: str, width: int) -> str:
+    """Tenant GUIDs are longer than the pane; keep the start, which people recognise."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
 
 class ProfileList(OptionList):
     """Arrow keys or j/k move; Enter acquires; the highlighted profile is the current one."""
@@ -30,8 +37,8 @@ class ProfileList(OptionList):
         self.ordered = [p for group in groups.values() for p in group]
         options: list[Option] = []
         for tenant, members in groups.items():
-            options.append(Option(Text(tenant, style="bold cyan", no_wrap=True,
-                                       overflow="ellipsis"), disabled=True))
+            options.append(Option(Text(shorten(tenant, HEADING_WIDTH), style="bold cyan"),
+                                  disabled=True))
             for profile in members:
                 number = self.ordered.index(profile) + 1
                 label = Text.assemble(
