@@ -43,6 +43,31 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the local Entra-compatible sandbox tenant for curl, MSAL or "
                     "azure-identity. Prints authorities, the CA bundle and demo credentials.")
     sandbox.add_argument("--json", action="store_true", help="print one JSON object")
+    decode = commands.add_parser(
+        "decode", help="explain a token (from the argument or stdin); verify and validate it",
+        description="Decode a JWT without a browser: header, payload with explanations, "
+                    "times and state. Accepts Bearer values, Authorization headers and "
+                    "redirect URLs. Exit codes: 0 ok, 3 unreadable input, 4 signature failed, "
+                    "5 validation failed, 6 signature could not be checked.")
+    decode.add_argument("token", nargs="?", help="the token, or - (default) to read stdin")
+    decode.add_argument("--json", action="store_true", help="print one JSON object")
+    decode.add_argument("--verify", action="store_true",
+                        help="verify the signature with the issuer's published keys "
+                             "(Entra hosts, or --authority)")
+    decode.add_argument("--jwks", type=Path, metavar="FILE",
+                        help="verify offline against a JWKS/JWK JSON file or a PEM key or "
+                             "certificate")
+    decode.add_argument("--authority", metavar="URL",
+                        help="trust this https authority host for fetching keys")
+    decode.add_argument("--ca-bundle", metavar="FILE",
+                        help="CA bundle for --authority (e.g. the sandbox's)")
+    decode.add_argument("--expect-aud", action="append", default=[], metavar="AUD")
+    decode.add_argument("--expect-issuer", action="append", default=[], metavar="ISS")
+    decode.add_argument("--expect-tenant", metavar="TID")
+    decode.add_argument("--expect-role", action="append", default=[], metavar="ROLE")
+    decode.add_argument("--expect-scope", action="append", default=[], metavar="SCOPE")
+    decode.add_argument("--expect-version", choices=["1.0", "2.0"])
+    decode.add_argument("--clock-skew", type=int, default=300, metavar="SECONDS")
     return parser
 
 
@@ -50,6 +75,18 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "sandbox":
         return run_sandbox(as_json=args.json)
+    if args.command == "decode":
+        from entra_tui.commands.decode import DecodeOptions, run_decode
+        from entra_tui.core.validation import Expectations
+
+        return run_decode(DecodeOptions(
+            token=args.token, as_json=args.json, verify=args.verify, jwks=args.jwks,
+            authority=args.authority, ca_bundle=args.ca_bundle,
+            expect=Expectations(
+                audiences=tuple(args.expect_aud), issuers=tuple(args.expect_issuer),
+                tenant=args.expect_tenant, roles=tuple(args.expect_role),
+                scopes=tuple(args.expect_scope), version=args.expect_version,
+                clock_skew=args.clock_skew)))
     return run_tui(config=args.config, demo=args.demo)
 
 

@@ -62,6 +62,12 @@ secret = "file:secrets/orders-sync"
 authority_host = "{host}"
 ca_bundle = "{ca}"
 
+[profiles.contoso-orders-sync.expect]   # what the Orders API accepts (validation report)
+audiences = ["{contoso.apis[0].client_id}"]
+tenant = "{contoso.tenant_id}"
+roles = ["Orders.ReadWrite.All"]
+version = "2.0"
+
 [profiles.contoso-billing-cert]
 description = "Daemon app with a certificate (PEM, thumbprint computed)"
 tenant = "{contoso.domain}"
@@ -71,6 +77,11 @@ scopes = ["api://contoso-orders/.default"]
 certificate = "{sandbox.certificate_path(billing.slug)}"
 authority_host = "{host}"
 ca_bundle = "{ca}"
+
+[profiles.contoso-billing-cert.expect]  # this app lacks the write role: the report says so
+audiences = ["{contoso.apis[0].client_id}"]
+tenant = "{contoso.tenant_id}"
+roles = ["Orders.ReadWrite.All"]
 
 [profiles.contoso-wrong-secret]
 description = "Same app, deliberately wrong secret: shows an AADSTS error"

@@ -49,7 +49,9 @@ def test_agrees_with_pyjwt_unverified_decode() -> None:
 
 @pytest.mark.parametrize(("raw", "message"), [
     ("", "empty"),
-    ("opaque-refresh-token-value", "three dot-separated parts; this has 1"),
+    ("0.AXwA9k_opaque-refresh-token-value", "opaque token"),
+    ("hello world", "three dot-separated parts; this has 1"),
+    ("a.b", "three dot-separated parts; this has 2"),
     ("a.b.c.d.e", "encrypted token (JWE"),
     ("!!!.e30.sig", "header is not valid base64url"),
     (f"{segment({'alg': 'RS256'})}.bm90IGpzb24.sig", "payload is not valid JSON"),

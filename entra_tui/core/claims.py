@@ -7,6 +7,10 @@ from typing import Any
 
 from entra_tui.core.timefmt import local_time, relative
 from entra_tui.core.token import TIME_CLAIMS, DecodedToken
+from entra_tui.core.wellknown import DIRECTORY_ROLES, app_name
+
+GRAPH_GROUPS_CALL = ("POST https://graph.microsoft.com/v1.0/users/{oid}/getMemberObjects "
+                     "with {\"securityEnabledOnly\": false} (or GET /me/memberOf)")
 
 CLAIM_MEANINGS: dict[str, str] = {
     "aud": "Audience: the API this token is for (app id or Application ID URI)",
@@ -120,10 +124,17 @@ def note_for(name: str, value: Any, now: float) -> str:
     if name == "idtyp":
         return {"app": "app-only token", "user": "delegated (user) token"}.get(str(value), "")
     if name == "scp" and isinstance(value, str):
-        count = len(value.split())
-        return f"{count} scope{'s' if count != 1 else ''}"
-    if name in ("roles", "groups", "wids") and isinstance(value, list):
+        scopes = value.split()
+        return f"{len(scopes)} scope{'s' if len(scopes) != 1 else ''}: " + "\n".join(
+            f"• {scope}" for scope in scopes) if len(scopes) > 1 else "1 scope"
+    if name in ("aud", "azp", "appid") and isinstance(value, str):
+        return app_name(value) or ""
+    if name == "wids" and isinstance(value, list):
+        return "\n".join(DIRECTORY_ROLES.get(str(v), f"{v} (unknown role)") for v in value)
+    if name in ("roles", "groups") and isinstance(value, list):
         return f"{len(value)} item{'s' if len(value) != 1 else ''}"
+    if name in ("_claim_names", "hasgroups"):
+        return f"too many groups for the token; fetch them: {GRAPH_GROUPS_CALL}"
     return ""
 
 
@@ -135,3 +146,48 @@ def value_text(value: Any) -> str:
     import json
 
     return json.dumps(value, ensure_ascii=False)
+
+
+def describe_token(token: DecodedToken) -> list[str]:
+    """A few sentences a person needs first: what kind of token, for what, for whom."""
+    claims, facts = token.claims, []
+    version = token.version
+    kind = "ID token" if _looks_like_id_token(token) else "access token"
+    facts.append(f"Entra {'v' + version + ' ' if version else ''}{kind}"
+                 + ("" if version else " (version not stated)"))
+    aud = claims.get("aud")
+    if isinstance(aud, str):
+        named = app_name(aud)
+        facts.append(f"For {aud}" + (f" ({named})" if named else ""))
+    client = claims.get("azp") or claims.get("appid")
+    if isinstance(client, str):
+        named = app_name(client)
+        how = CREDENTIAL_TYPES.get(str(claims.get("azpacr", claims.get("appidacr", ""))))
+        facts.append(f"Requested by client {client}" + (f" ({named})" if named else "")
+                     + (f" using a {how}" if how and not how.startswith("public") else "")
+                     + (" as a public client" if how and how.startswith("public") else ""))
+    if kind == "access token":
+        if token.is_app_only:
+            roles = claims.get("roles")
+            granted = ", ".join(roles) if isinstance(roles, list) and roles else "no roles"
+            facts.append(f"App-only (no user): application permissions {granted}")
+        else:
+            who = claims.get("preferred_username") or claims.get("upn") or claims.get(
+                "unique_name") or claims.get("oid") or "a user"
+            scopes = str(claims.get("scp", "")).split()
+            facts.append(f"Delegated: acts for {who} with scopes "
+                         + (", ".join(scopes) if scopes else "(none)"))
+    if "_claim_names" in claims or "hasgroups" in claims:
+        facts.append(f"Groups overage: the groups were left out; {GRAPH_GROUPS_CALL}")
+    if "nonce" in token.header:
+        facts.append("Has a nonce in the header (Microsoft Graph): only Graph can verify "
+                     "its signature")
+    return facts
+
+
+def _looks_like_id_token(token: DecodedToken) -> bool:
+    claims = token.claims
+    if any(name in claims for name in ("scp", "roles", "idtyp", "azp", "appid")):
+        return False
+    return any(name in claims for name in ("nonce", "at_hash", "c_hash", "auth_time")) or (
+        "preferred_username" in claims and "aud" in claims)

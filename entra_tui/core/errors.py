@@ -32,4 +32,12 @@ class CredentialError(EntraTuiError):
 
 
 class TokenDecodeError(EntraTuiError):
-    """Text that is not a decodable JWT; the message says which part failed and why."""
+    """Text that is not a decodable JWT; the message says which part failed and why.
+
+    `kind` is set when the text is recognisably something else (a JWE, an opaque token);
+    it holds a `TokenKind`, kept untyped here so this module stays free of imports.
+    """
+
+    def __init__(self, message: str, *, kind: object = None) -> None:
+        super().__init__(message)
+        self.kind = kind

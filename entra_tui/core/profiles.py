@@ -16,6 +16,7 @@ from typing import Any
 from entra_tui.core.clouds import CLOUD_HOSTS, MULTI_TENANT_ALIASES, authority_host_for
 from entra_tui.core.errors import ConfigError, CredentialError
 from entra_tui.core.secrets import resolve_path, validate_reference
+from entra_tui.core.validation import DEFAULT_CLOCK_SKEW, Expectations
 
 CONFIG_ENV_VAR = "ENTRA_TUI_CONFIG"
 FLOWS = ("client_secret", "client_certificate")
@@ -24,8 +25,10 @@ DOMAIN = re.compile(
     r"^(?=.{4,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$")
 KNOWN_KEYS = {
     "tenant", "client_id", "flow", "scopes", "cloud", "authority_host", "secret",
-    "certificate", "certificate_thumbprint", "ca_bundle", "description",
+    "certificate", "certificate_thumbprint", "ca_bundle", "description", "expect",
 }
+EXPECT_LISTS = {"audiences", "issuers", "roles", "scopes"}
+EXPECT_KEYS = EXPECT_LISTS | {"tenant", "version", "clock_skew"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class Profile:
     certificate_thumbprint: str | None = None
     ca_bundle: str | None = None
     description: str = ""
+    expect: Expectations = field(default_factory=Expectations)
     base_dir: Path = field(default_factory=Path.cwd, compare=False)
 
     @property
@@ -183,8 +187,37 @@ def _profile_from_table(name: str, table: Any, path: Path, text: str) -> Profile
         certificate_thumbprint=text_value("certificate_thumbprint", required=False),
         ca_bundle=str(resolve_path(ca_bundle, base_dir)) if ca_bundle else None,
         description=text_value("description", required=False) or "",
+        expect=_expectations(table.get("expect"), fail),
         base_dir=base_dir,
     )
+
+
+def _expectations(table: Any, fail: Any) -> Expectations:
+    """The optional [profiles.NAME.expect] table: what the API behind this profile accepts."""
+    if table is None:
+        return Expectations()
+    if not isinstance(table, dict):
+        raise fail("'expect' must be a table: [profiles.NAME.expect]", "expect")
+    unknown = sorted(set(table) - EXPECT_KEYS)
+    if unknown:
+        raise fail(f"unknown key '{unknown[0]}' in expect (known: "
+                   f"{', '.join(sorted(EXPECT_KEYS))})", unknown[0])
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in EXPECT_LISTS:
+        value = table.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail(f"expect.{key} must be a list of strings", key)
+        lists[key] = tuple(value)
+    for key in ("tenant", "version"):
+        if key in table and not isinstance(table[key], str):
+            raise fail(f"expect.{key} must be a string", key)
+    skew = table.get("clock_skew", DEFAULT_CLOCK_SKEW)
+    if isinstance(skew, bool) or not isinstance(skew, int) or not 0 <= skew <= 3600:
+        raise fail("expect.clock_skew must be whole seconds between 0 and 3600", "clock_skew")
+    return Expectations(tenant=table.get("tenant"), version=table.get("version"),
+                        clock_skew=skew, **lists)
 
 
 def _authority_host(table: dict[str, Any], fail: Any) -> str:

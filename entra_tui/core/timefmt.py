@@ -35,6 +35,8 @@ def relative(epoch: float, now: float) -> str:
 def countdown(seconds: float) -> str:
     """`59:32`, or `1:02:03` past an hour; negative input counts up since expiry."""
     total = int(abs(seconds))
+    if total >= 2 * 86400:
+        return f"{'-' if seconds < 0 else ''}{total // 86400} days"
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     text = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"

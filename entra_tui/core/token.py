@@ -9,13 +9,27 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from entra_tui.core.errors import TokenDecodeError
 
 # Claims whose value is seconds since the epoch.
 TIME_CLAIMS = frozenset({"iat", "nbf", "exp", "auth_time", "xms_tcdt", "updated_at"})
+
+
+class TokenKind(Enum):
+    SIGNED = "signed JWT (JWS)"
+    UNSIGNED = "unsigned JWT (alg: none)"
+    ENCRYPTED = "encrypted token (JWE)"
+    OPAQUE = "opaque token"
+
+
+_OPAQUE = re.compile(r"^[A-Za-z0-9\-_.~+/=]{20,}$")
+_OPAQUE_MESSAGE = ("this is an opaque token, not a JWT (for example a refresh token or a "
+                   "personal-account ticket); only the service that issued it can read it")
 
 
 @dataclass(frozen=True)
@@ -35,6 +49,29 @@ class DecodedToken:
         return float(value)
 
     @property
+    def kind(self) -> TokenKind:
+        if str(self.header.get("alg", "")).lower() == "none" or not self.signature:
+            return TokenKind.UNSIGNED
+        return TokenKind.SIGNED
+
+    @property
+    def version(self) -> str | None:
+        """"1.0" or "2.0" from `ver`, else from the issuer's shape (v1: sts.windows.net)."""
+        ver = self.claims.get("ver")
+        if ver in ("1.0", "2.0"):
+            return str(ver)
+        iss = str(self.claims.get("iss", ""))
+        if iss.startswith("https://sts.windows.net/"):
+            return "1.0"
+        if iss.endswith("/v2.0"):
+            return "2.0"
+        return None
+
+    @property
+    def segments(self) -> list[str]:
+        return self.raw.split(".")
+
+    @property
     def is_app_only(self) -> bool:
         """App-only (client credentials) tokens carry `idtyp: app` or roles without `scp`."""
         return self.claims.get("idtyp") == "app" or (
@@ -50,13 +87,18 @@ def decode_token(raw: str) -> DecodedToken:
     parts = token.split(".")
     if len(parts) == 5:
         raise TokenDecodeError("this is an encrypted token (JWE, five parts); only its "
-                               "intended recipient can read the claims")
+                               "intended recipient can read the claims", kind=TokenKind.ENCRYPTED)
     if len(parts) != 3:
-        raise TokenDecodeError(
-            f"a JWT has three dot-separated parts; this has {len(parts)}"
-            + (" (an opaque token such as a refresh token?)" if len(parts) == 1 else "")
-        )
-    header = _decode_json_part(parts[0], "header")
+        if _OPAQUE.match(token):
+            raise TokenDecodeError(_OPAQUE_MESSAGE, kind=TokenKind.OPAQUE)
+        raise TokenDecodeError(f"a JWT has three dot-separated parts; this has {len(parts)}")
+    try:
+        header = _decode_json_part(parts[0], "header")
+    except TokenDecodeError as exc:
+        # Entra refresh tokens ("0.AXwA...") have dots too; a JWT header always decodes.
+        if _OPAQUE.match(token) and not parts[0].startswith("eyJ"):
+            raise TokenDecodeError(f"{_OPAQUE_MESSAGE} ({exc})", kind=TokenKind.OPAQUE) from None
+        raise
     claims = _decode_json_part(parts[1], "payload")
     return DecodedToken(raw=token, header=header, claims=claims, signature=parts[2])
 

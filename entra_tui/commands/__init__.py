@@ -1,0 +1,1 @@
+"""Non-interactive commands behind the CLI; each loads only what it needs."""

@@ -1,0 +1,153 @@
+"""`entra-tui decode`: explain a token in a terminal or a pipeline, optionally verified and
+validated. Plain decoding imports neither Textual nor MSAL (nor any crypto)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from entra_tui.core.claims import CLAIM_MEANINGS, HEADER_MEANINGS, describe_token, explain_claims
+from entra_tui.core.errors import TokenDecodeError
+from entra_tui.core.expiry import ExpiryState, expiry_status
+from entra_tui.core.paste import extract_token
+from entra_tui.core.timefmt import countdown, local_time
+from entra_tui.core.token import DecodedToken, TokenKind, decode_token
+from entra_tui.core.validation import Check, Expectations, Outcome, passed, validation_report
+
+EXIT_OK = 0
+EXIT_UNREADABLE = 3
+EXIT_SIGNATURE_FAILED = 4
+EXIT_VALIDATION_FAILED = 5
+EXIT_SIGNATURE_NOT_CHECKED = 6
+
+
+@dataclass
+class DecodeOptions:
+    token: str | None
+    as_json: bool = False
+    verify: bool = False
+    jwks: Path | None = None
+    authority: str | None = None
+    ca_bundle: str | None = None
+    expect: Expectations = Expectations()
+
+
+def run_decode(options: DecodeOptions, stdin: TextIO = sys.stdin,
+               stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
+    raw = options.token
+    if raw is None or raw == "-":
+        if raw is None and stdin.isatty():
+            print("entra-tui decode: give a token, or pipe one in (use - for stdin)",
+                  file=stderr)
+            return EXIT_UNREADABLE
+        raw = stdin.read()
+    try:
+        token = decode_token(extract_token(raw).token)
+    except TokenDecodeError as exc:
+        kind = exc.kind.value if isinstance(exc.kind, TokenKind) else None
+        if options.as_json:
+            print(json.dumps({"error": str(exc), "kind": kind}), file=stdout)
+        print(f"entra-tui decode: {exc}", file=stderr)
+        return EXIT_UNREADABLE
+    now = time.time()
+    verification = None
+    if options.verify or options.jwks:
+        verification = _verify(token, options)
+    report = None if options.expect.empty and not options.verify else validation_report(
+        token, options.expect, now, verification)
+    if options.as_json:
+        print(json.dumps(_as_json(token, now, verification, report), indent=2,
+                         ensure_ascii=False), file=stdout)
+    else:
+        print(_as_text(token, now, verification, report), file=stdout)
+    return _exit_code(verification, report, options)
+
+
+def _verify(token: DecodedToken, options: DecodeOptions) -> Any:
+    from entra_tui.core.verify import KeyFetcher, verify_with_file
+
+    if options.jwks is not None:
+        return verify_with_file(token, options.jwks)
+    fetcher = KeyFetcher()
+    if options.authority:
+        fetcher.trust(options.authority, options.ca_bundle)
+    return fetcher.verify(token, authority_host=options.authority)
+
+
+def _exit_code(verification: Any, report: list[Check] | None, options: DecodeOptions) -> int:
+    from_state = {"failed": EXIT_SIGNATURE_FAILED, "not checked": EXIT_SIGNATURE_NOT_CHECKED}
+    if verification is not None and verification.state.value in from_state:
+        return from_state[verification.state.value]
+    if report is not None and not options.expect.empty and not passed(report):
+        return EXIT_VALIDATION_FAILED
+    return EXIT_OK
+
+
+def _as_json(token: DecodedToken, now: float, verification: Any,
+             report: list[Check] | None) -> dict[str, Any]:
+    status = expiry_status(token, now)
+    data: dict[str, Any] = {
+        "kind": token.kind.value,
+        "version": token.version,
+        "summary": describe_token(token),
+        "header": token.header,
+        "payload": token.claims,
+        "expiry": {"state": status.state.value, "seconds_left": status.seconds_left,
+                   "fraction_left": round(status.fraction_left, 4)},
+    }
+    if verification is not None:
+        data["signature"] = {"state": verification.state.value, "reason": verification.reason,
+                             "key_source": verification.key_source}
+    if report is not None:
+        data["validation"] = [{"check": c.name, "outcome": c.outcome.value, "reason": c.reason}
+                              for c in report]
+    return data
+
+
+def _as_text(token: DecodedToken, now: float, verification: Any,
+             report: list[Check] | None) -> str:
+    lines = [f"{token.kind.value}"]
+    lines += [f"  {fact}" for fact in describe_token(token)]
+    status = expiry_status(token, now)
+    exp = token.time_claim("exp")
+    if status.state is ExpiryState.NO_EXPIRY or exp is None:
+        lines.append("State: no expiry (no exp claim)")
+    elif status.seconds_left is not None and status.seconds_left > 0:
+        lines.append(f"State: {status.state.value}, expires in {countdown(status.seconds_left)}"
+                     f" (at {local_time(exp)})")
+    else:
+        lines.append(f"State: {status.state.value} at {local_time(exp)}")
+    lines.append("")
+    lines.append("Header")
+    for name, value in token.header.items():
+        lines.append(_row(name, json.dumps(value, ensure_ascii=False).strip('"'), "",
+                          HEADER_MEANINGS.get(name, "")))
+    lines.append("")
+    lines.append("Payload")
+    for row in explain_claims(token, now):
+        lines.append(_row(row.name, row.value, row.note, CLAIM_MEANINGS.get(row.name, "")))
+    if verification is not None:
+        lines += ["", f"Signature: {verification.state.value.upper()}: {verification.reason}"]
+    if report is not None:
+        lines += ["", "Validation"]
+        marks = {Outcome.PASSED: "✓", Outcome.FAILED: "✗", Outcome.NOT_CHECKED: "·"}
+        lines += [f"  {marks[c.outcome]} {c.name:<9} {c.outcome.value:<11} {c.reason}"
+                  for c in report]
+    return "\n".join(_printable(line) for line in lines)
+
+
+def _row(name: str, value: str, note: str, meaning: str) -> str:
+    text = f"  {name:<18} {value}"
+    for extra in (note, meaning):
+        if extra:
+            text += "\n" + "\n".join(f"  {'':<18}   {part}" for part in extra.splitlines())
+    return text
+
+
+def _printable(text: str) -> str:
+    """Token values are attacker-controlled: never let them drive the terminal."""
+    return "".join(ch if ch.isprintable() or ch == "\n" else f"\\x{ord(ch):02x}" for ch in text)

@@ -1,0 +1,77 @@
+"""Well-known ids people meet in Entra tokens: Microsoft's first-party apps and resources,
+and the directory role templates that appear in `wids`."""
+
+from __future__ import annotations
+
+FIRST_PARTY_APPS: dict[str, str] = {
+    "00000003-0000-0000-c000-000000000000": "Microsoft Graph",
+    "https://graph.microsoft.com": "Microsoft Graph",
+    "00000002-0000-0000-c000-000000000000": "Azure AD Graph (retired)",
+    "797f4846-ba00-4fd7-ba43-dac1f8f63013": "Azure Resource Manager",
+    "https://management.azure.com": "Azure Resource Manager",
+    "https://management.core.windows.net": "Azure Service Management",
+    "04b07795-8ddb-461a-bbee-02f9e1bf7b46": "Microsoft Azure CLI",
+    "1950a258-227b-4e31-a9cf-717495945fc2": "Microsoft Azure PowerShell",
+    "cfa8b339-82a2-471a-a3c9-0fc0be7a4093": "Azure Key Vault",
+    "https://vault.azure.net": "Azure Key Vault",
+    "e406a681-f3d4-42a8-90b6-c2b029497af1": "Azure Storage",
+    "https://storage.azure.com": "Azure Storage",
+    "022907d3-0f1b-48f7-badc-1ba6abab6d66": "Azure SQL Database",
+    "https://database.windows.net": "Azure SQL Database",
+    "00000003-0000-0ff1-ce00-000000000000": "Office 365 SharePoint Online",
+    "00000002-0000-0ff1-ce00-000000000000": "Office 365 Exchange Online",
+    "https://outlook.office365.com": "Office 365 Exchange Online",
+    "00000004-0000-0ff1-ce00-000000000000": "Skype for Business Online",
+    "1fec8e78-bce4-4aaf-ab1b-5451cc387264": "Microsoft Teams",
+    "5e3ce6c0-2b1f-4285-8d4b-75ee78787346": "Microsoft Teams Web Client",
+    "00000009-0000-0000-c000-000000000000": "Power BI Service",
+    "https://analysis.windows.net/powerbi/api": "Power BI Service",
+    "0000000a-0000-0000-c000-000000000000": "Microsoft Intune",
+    "00000007-0000-0000-c000-000000000000": "Dataverse (Dynamics CRM)",
+    "499b84ac-1321-427f-aa17-267ca6975798": "Azure DevOps",
+    "872cd9fa-d31f-45e0-9eab-6e460a02d1f1": "Visual Studio",
+    "c44b4083-3bb0-49c1-b47d-974e53cbdf3c": "Azure Portal",
+    "d3590ed6-52b3-4102-aeff-aad2292ab01c": "Microsoft Office",
+    "14d82eec-204b-4c2f-b7e8-296a70dab67e": "Microsoft Graph Command Line Tools",
+    "de8bc8b5-d9f9-48b1-a8ad-b748da725064": "Graph Explorer",
+    "2ff814a6-3304-4ab8-85cb-cd0e6f879c1d": "Azure Databricks",
+}
+
+DIRECTORY_ROLES: dict[str, str] = {
+    "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
+    "f2ef992c-3afb-46b9-b7cf-a126ee74c451": "Global Reader",
+    "e8611ab8-c189-46e8-94e1-60213ab1f814": "Privileged Role Administrator",
+    "7be44c8a-adaf-4e2a-84d6-ab2649e08a13": "Privileged Authentication Administrator",
+    "194ae4cb-b126-40b2-bd5b-6091b380977d": "Security Administrator",
+    "5d6b6bb7-de71-4623-b4af-96380a352509": "Security Reader",
+    "fe930be7-5e62-47db-91af-98c3a49a38b1": "User Administrator",
+    "29232cdf-9323-42fd-ade2-1d097af3e4de": "Exchange Administrator",
+    "f28a1f50-f6e7-4571-818b-6a12f2af6b6c": "SharePoint Administrator",
+    "69091246-20e8-4a56-aa4d-066075b2a7a8": "Teams Administrator",
+    "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "Application Administrator",
+    "158c047a-c907-4556-b7ef-446551a6b5f7": "Cloud Application Administrator",
+    "cf1c38e5-3621-4004-a7cb-879624dced7c": "Application Developer",
+    "729827e3-9c14-49f7-bb1b-9608f156bbb8": "Helpdesk Administrator",
+    "966707d0-3269-4727-9be2-8c3a10f19b9d": "Password Administrator",
+    "b0f54661-2d74-4c50-afa3-1ec803f12efe": "Billing Administrator",
+    "3a2c62db-5318-420d-8d74-23affee5d9d5": "Intune Administrator",
+    "b1be1c3e-b65d-4f19-8427-f6fa0d97feb9": "Conditional Access Administrator",
+    "c4e39bd9-1100-46d3-8c65-fb160da0071f": "Authentication Administrator",
+    "4d6ac14f-3453-41d0-bef9-a3e0c569773a": "License Administrator",
+    "8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2": "Hybrid Identity Administrator",
+    "17315797-102d-40b4-93e0-432062caca18": "Compliance Administrator",
+    "4a5d8f65-41da-4de4-8968-e035b65339cf": "Reports Reader",
+    "88d8e3e3-8f55-4a1e-953a-9b9898b8876b": "Directory Readers",
+    "9360feb5-f418-4baa-8175-e2a00bac4301": "Directory Writers",
+    "95e79109-95c0-4d8e-aee3-d01accf2d47b": "Guest Inviter",
+    "11648597-926c-4cf3-9c36-bcebb0ba8dcc": "Power Platform Administrator",
+    "e3973bdf-4987-49ae-837a-ba8e231c7286": "Azure DevOps Administrator",
+    "b79fbf4d-3ef9-4689-8143-76b194e85509": "User (default member role)",
+    "10dae51f-b6af-4016-8d66-8c2a99b929b3": "Guest User",
+    "2af84b1e-32c8-42b7-82bc-daa82404023b": "Restricted Guest User",
+}
+
+
+def app_name(value: str) -> str | None:
+    """Name a first-party app or resource by client id or resource URI (trailing / ignored)."""
+    return FIRST_PARTY_APPS.get(value.lower().rstrip("/"))
