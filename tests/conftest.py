@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
 
+from entra_tui.cli import build_app
 from entra_tui.core.profiles import Profile
 from entra_tui.sandbox import Sandbox
 from entra_tui.sandbox.directory import TENANTS
+from entra_tui.ui.app import EntraTuiApp
+from entra_tui.ui.widgets.profile_list import ProfileList
 
 CONTOSO, FABRIKAM = TENANTS
 ORDERS_SYNC, BILLING, CLI_TOOL = CONTOSO.clients
@@ -55,3 +59,46 @@ async def wait_until(pilot: object, condition: Callable[[], bool], timeout: floa
             raise AssertionError("condition not met in time")
         await pilot.pause(0.02)  # type: ignore[attr-defined]
         await asyncio.sleep(0)
+
+
+# --- Pilot helpers ---------------------------------------------------------------
+
+SIZE = (120, 40)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+async def demo() -> AsyncIterator[tuple[EntraTuiApp, FakeClock]]:
+    clock = FakeClock()
+    app, environment = build_app(demo=True, clock=clock)
+    try:
+        yield app, clock
+    finally:
+        assert environment is not None
+        environment.stop()
+
+
+def text_of(app: EntraTuiApp, selector: str) -> str:
+    return str(app.query_one(selector, Static).content)
+
+
+def number_of(app: EntraTuiApp, name: str) -> int:
+    ordered = app.query_one(ProfileList).ordered
+    return next(i for i, p in enumerate(ordered, 1) if p.name == name)
+
+
+async def acquire(pilot: object, app: EntraTuiApp, key: str = "a") -> None:
+    name = app.current.name if app.current else ""
+    before = app.attempts.get(name)
+    await pilot.press(key)  # type: ignore[attr-defined]
+    await wait_until(pilot, lambda: app.attempts.get(name) is not before
+                     and name not in app.working)
+
+

@@ -40,9 +40,22 @@ async def main() -> None:
             await pilot.press(str(wrong), "a")
             await settle(pilot, app, "contoso-wrong-secret")
             app.save_screenshot("error.svg", str(OUT))
+            await pilot.press("1", "v")
+            entry = app.viewing
+            while entry is not None and entry.verification is None:
+                await pilot.pause(0.05)
+            await pilot.press("V")
+            await pilot.pause(0.2)
+            app.save_screenshot("report.svg", str(OUT))
+            await pilot.press("escape", "r")
+            await pilot.pause(0.2)
+            app.save_screenshot("raw.svg", str(OUT))
+            await pilot.press("escape", "p")
+            await pilot.pause(0.2)
+            app.save_screenshot("paste.svg", str(OUT))
     finally:
         environment.stop()
-    print(f"wrote {OUT / 'main.svg'} and {OUT / 'error.svg'}")
+    print(f"wrote {', '.join(sorted(p.name for p in OUT.glob('*.svg')))} in {OUT}")
 
 
 if __name__ == "__main__":

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 import stat
-import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from conftest import CONTOSO, FABRIKAM, wait_until
+from conftest import CONTOSO, FABRIKAM, SIZE, FakeClock, acquire, number_of, text_of
 from textual.widgets import Static
 
 from entra_tui.cli import build_app
@@ -18,44 +16,6 @@ from entra_tui.ui.app import EntraTuiApp
 from entra_tui.ui.widgets.claims_table import ClaimsTable
 from entra_tui.ui.widgets.expiry_bar import ExpiryBar
 from entra_tui.ui.widgets.profile_list import ProfileList
-
-SIZE = (120, 40)
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-async def demo() -> AsyncIterator[tuple[EntraTuiApp, FakeClock]]:
-    clock = FakeClock()
-    app, environment = build_app(demo=True, clock=clock)
-    try:
-        yield app, clock
-    finally:
-        assert environment is not None
-        environment.stop()
-
-
-def text_of(app: EntraTuiApp, selector: str) -> str:
-    return str(app.query_one(selector, Static).content)
-
-
-def number_of(app: EntraTuiApp, name: str) -> int:
-    ordered = app.query_one(ProfileList).ordered
-    return next(i for i, p in enumerate(ordered, 1) if p.name == name)
-
-
-async def acquire(pilot: object, app: EntraTuiApp, key: str = "a") -> None:
-    name = app.current.name if app.current else ""
-    before = app.attempts.get(name)
-    await pilot.press(key)  # type: ignore[attr-defined]
-    await wait_until(pilot, lambda: app.attempts.get(name) is not before
-                     and name not in app.working)
 
 
 async def test_demo_lists_profiles_in_two_tenants(demo: tuple[EntraTuiApp, FakeClock]) -> None:

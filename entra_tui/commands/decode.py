@@ -10,7 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from entra_tui.core.claims import CLAIM_MEANINGS, HEADER_MEANINGS, describe_token, explain_claims
+from entra_tui.core.claims import (
+    CLAIM_MEANINGS,
+    HEADER_MEANINGS,
+    describe_token,
+    explain_claims,
+    printable,
+)
 from entra_tui.core.errors import TokenDecodeError
 from entra_tui.core.expiry import ExpiryState, expiry_status
 from entra_tui.core.paste import extract_token
@@ -137,7 +143,7 @@ def _as_text(token: DecodedToken, now: float, verification: Any,
         marks = {Outcome.PASSED: "✓", Outcome.FAILED: "✗", Outcome.NOT_CHECKED: "·"}
         lines += [f"  {marks[c.outcome]} {c.name:<9} {c.outcome.value:<11} {c.reason}"
                   for c in report]
-    return "\n".join(_printable(line) for line in lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 def _row(name: str, value: str, note: str, meaning: str) -> str:
@@ -147,7 +153,3 @@ def _row(name: str, value: str, note: str, meaning: str) -> str:
             text += "\n" + "\n".join(f"  {'':<18}   {part}" for part in extra.splitlines())
     return text
 
-
-def _printable(text: str) -> str:
-    """Token values are attacker-controlled: never let them drive the terminal."""
-    return "".join(ch if ch.isprintable() or ch == "\n" else f"\\x{ord(ch):02x}" for ch in text)

@@ -139,13 +139,22 @@ def note_for(name: str, value: Any, now: float) -> str:
 
 
 def value_text(value: Any) -> str:
+    """The value as text safe for a terminal: claim values come from whoever made the token."""
     if isinstance(value, str):
-        return value
+        return printable(value)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return ", ".join(value)
+        return printable(", ".join(value))
     import json
 
-    return json.dumps(value, ensure_ascii=False)
+    return printable(json.dumps(value, ensure_ascii=False))
+
+
+def printable(text: str) -> str:
+    """Control characters (terminal escapes among them) become visible `\\xNN` text."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == "\n" else f"\\x{ord(ch):02x}"
+                   for ch in text)
 
 
 def describe_token(token: DecodedToken) -> list[str]:

@@ -39,6 +39,18 @@ class SystemClipboard:
         except (pyperclip.PyperclipException, OSError, UnicodeDecodeError):
             return False
 
+    def paste(self) -> str | None:
+        """The system clipboard's text, or None when there is no system clipboard."""
+        self._detect()
+        if self._paste is None:
+            return None
+        import pyperclip
+
+        try:
+            return self._paste()
+        except (pyperclip.PyperclipException, OSError, UnicodeDecodeError):
+            return None
+
     def _detect(self) -> None:
         if self._detected:
             return

@@ -19,15 +19,24 @@ from textual.worker import Worker, WorkerState
 from entra_tui import __version__
 from entra_tui.core.clipboard import SystemClipboard
 from entra_tui.core.errors import ConfigError, TokenDecodeError
+from entra_tui.core.history import InspectedToken, TokenHistory
+from entra_tui.core.paste import PastedToken
 from entra_tui.core.profiles import Profile, ProfileSet
 from entra_tui.core.results import AcquireResult
 from entra_tui.core.session import SessionManager
 from entra_tui.core.token import DecodedToken, decode_token
-from entra_tui.ui.messages import AcquireFailed, TokenAcquired
+from entra_tui.core.validation import Expectations, validation_report
+from entra_tui.core.verify import KeyFetcher, Verification, verify_with_file
+from entra_tui.ui.messages import AcquireFailed, TokenAcquired, VerificationDone
+from entra_tui.ui.screens.file_prompt import FilePrompt
+from entra_tui.ui.screens.paste_dialog import PasteDialog
+from entra_tui.ui.screens.raw_view import RawView
+from entra_tui.ui.screens.report_view import ReportView
 from entra_tui.ui.widgets.acquire_pane import AcquirePane
 from entra_tui.ui.widgets.claims_table import ClaimsTable
 from entra_tui.ui.widgets.expiry_bar import ExpiryBar
 from entra_tui.ui.widgets.profile_list import ProfileList
+from entra_tui.ui.widgets.token_summary import TokenSummary
 
 
 class EntraTuiApp(App[None]):
@@ -43,7 +52,22 @@ class EntraTuiApp(App[None]):
         Binding("A", "acquire(True)", "Fresh token", id="token.acquire_fresh",
                 tooltip="Skip MSAL's cache and ask the identity provider"),
         Binding("c", "copy_token", "Copy token", id="token.copy"),
-        Binding("f5", "reload_profiles", "Reload", id="profiles.reload"),
+        Binding("p", "paste_token", "Paste", id="inspect.paste",
+                tooltip="Inspect a token from anywhere: JWT, Bearer value, header or URL"),
+        Binding("P", "inspect_clipboard", "Inspect clipboard", show=False,
+                id="inspect.clipboard"),
+        Binding("v", "verify", "Verify", id="inspect.verify",
+                tooltip="Check the signature with the issuer's published keys"),
+        Binding("K", "verify_with_file", "Verify with key file", show=False,
+                id="inspect.verify_file"),
+        Binding("V", "validation_report", "Report", id="inspect.report",
+                tooltip="Will the API behind the selected profile accept this token?"),
+        Binding("r", "raw_view", "Raw", id="inspect.raw"),
+        Binding("left_square_bracket", "history(-1)", "Older token", show=False,
+                id="history.back"),
+        Binding("right_square_bracket", "history(1)", "Newer token", show=False,
+                id="history.forward"),
+        Binding("f5", "reload_profiles", "Reload", show=False, id="profiles.reload"),
         Binding("q", "quit", "Quit", id="app.quit"),
         *[Binding(str(n), f"jump({n})", f"Profile {n}", show=False, id=f"profiles.jump{n}")
           for n in range(1, 10)],
@@ -72,7 +96,10 @@ class EntraTuiApp(App[None]):
         self.sub_title = subtitle
         self.attempts: dict[str, AcquireResult] = {}  # last attempt per profile
         self.tokens: dict[str, AcquireResult] = {}  # last success per profile
-        self.decoded: dict[str, DecodedToken] = {}
+        self.history = TokenHistory()
+        self.viewing: InspectedToken | None = None
+        self.verifying: set[int] = set()
+        self.key_fetcher = KeyFetcher()
         self.working: set[str] = set()
         self.current: Profile | None = None
 
@@ -86,6 +113,7 @@ class EntraTuiApp(App[None]):
             with Vertical(id="right"):
                 yield AcquirePane(id="acquire")
                 with Vertical(id="token-pane"):
+                    yield TokenSummary(id="summary")
                     yield ExpiryBar(self.clock, id="expiry")
                     yield ClaimsTable(self.clock, id="claims")
         yield Footer()
@@ -120,6 +148,8 @@ class EntraTuiApp(App[None]):
         message.update(note)
         message.set_class(self.config_error is not None, "error")
         message.display = bool(note)
+        for profile in profiles:  # keys for their tokens may be fetched from their authority
+            self.key_fetcher.trust(profile.authority_host, profile.ca_bundle)
         profile_list.show_profiles(profiles)
         self._select(profile_list.ordered[0] if profile_list.ordered else None)
 
@@ -144,15 +174,134 @@ class EntraTuiApp(App[None]):
             return
         self.current = profile
         self._render_current()
+        latest = self.history.latest_for(profile.name) if profile else None
+        pasted_in_view = self.viewing is not None and self.viewing.profile_name is None
+        # A pasted token stays in view while the user picks a profile to check it against.
+        if latest is not None or not pasted_in_view:
+            self.view(latest)
 
     def _render_current(self) -> None:
         profile = self.current
         result = self.attempts.get(profile.name) if profile else None
         working = profile is not None and profile.name in self.working
         self.query_one(AcquirePane).show(profile, result, working)
-        token = self.decoded.get(profile.name) if profile else None
+
+    # --- the token being inspected -------------------------------------------------------
+    def view(self, entry: InspectedToken | None) -> None:
+        """Show `entry` in the claims and expiry pane (None: the pane says there is none)."""
+        self.viewing = entry
+        token = entry.token if entry else None
         self.query_one(ExpiryBar).show_token(token)
         self.query_one(ClaimsTable).show_token(token)
+        self._render_summary()
+
+    def _render_summary(self) -> None:
+        entry = self.viewing
+        self.query_one(TokenSummary).show_entry(
+            entry, verifying=entry is not None and entry.id in self.verifying)
+        pane = self.query_one("#token-pane")
+        if entry is None:
+            pane.border_title = "Claims & expiry"
+            pane.border_subtitle = ""
+            return
+        pane.border_title = f"Claims & expiry · {entry.origin}"
+        position = self.history.position(entry)
+        pane.border_subtitle = f"{position}/{len(self.history)} · [ ] older/newer"
+
+    def inspect(self, token: DecodedToken, origin: str,
+                profile_name: str | None = None) -> InspectedToken:
+        entry = self.history.add(InspectedToken(token=token, origin=origin,
+                                                added_at=self.clock(),
+                                                profile_name=profile_name))
+        self.view(entry)
+        return entry
+
+    def action_history(self, offset: int) -> None:
+        entry = self.history.step(self.viewing, offset)
+        if entry is None:
+            self.notify("No tokens inspected yet: acquire one (a) or paste one (p).")
+            return
+        self.view(entry)
+
+    def action_paste_token(self) -> None:
+        self.push_screen(PasteDialog(), self._pasted)
+
+    def action_inspect_clipboard(self) -> None:
+        text = self.system_clipboard.paste()
+        if text is None:
+            self.notify("No system clipboard here: press p and paste with your terminal.",
+                        severity="warning")
+            return
+        self.push_screen(PasteDialog(text), self._pasted)
+
+    def _pasted(self, pasted: tuple[PastedToken, DecodedToken] | None) -> None:
+        if pasted is not None:
+            found, token = pasted
+            self.inspect(token, f"pasted ({found.found_in})")
+
+    def action_raw_view(self) -> None:
+        if self._need_token():
+            self.push_screen(RawView(self.viewing.token))  # type: ignore[union-attr]
+
+    def action_verify(self) -> None:
+        entry = self._need_token()
+        if entry is None or entry.id in self.verifying:
+            return
+        profile = self.profile_set.get(entry.profile_name) if (
+            self.profile_set and entry.profile_name) else None
+        authority = profile.authority_host if profile else None
+        self._start_verification(entry, lambda: self.key_fetcher.verify(entry.token, authority))
+
+    def action_verify_with_file(self) -> None:
+        entry = self._need_token()
+        if entry is None:
+            return
+
+        def chosen(path: object) -> None:
+            if path is not None:
+                self._start_verification(entry, lambda: verify_with_file(entry.token, path))
+
+        self.push_screen(FilePrompt("Path of a JWKS (JSON) or PEM key/certificate file:"),
+                         chosen)
+
+    def _start_verification(self, entry: InspectedToken,
+                            check: Callable[[], Verification]) -> None:
+        self.verifying.add(entry.id)
+        self._render_summary()
+
+        def work() -> None:
+            self.post_message(VerificationDone(entry.id, check()))
+
+        self.run_worker(work, thread=True, group="verify", exit_on_error=False,
+                        description="verify signature")
+
+    def on_verification_done(self, message: VerificationDone) -> None:
+        self.verifying.discard(message.entry_id)
+        target = self.history.find(message.entry_id)
+        if target is not None:
+            target.verification = message.verification
+        self._render_summary()
+
+
+    def action_validation_report(self) -> None:
+        entry = self._need_token()
+        if entry is None:
+            return
+        profile = self.current
+        expect = profile.expect if profile else Expectations()
+        report = validation_report(entry.token, expect, self.clock(),
+                                   entry.verification)
+        subject = (f"{entry.origin}, checked against what profile {profile.name} expects"
+                   if profile else f"{entry.origin} (no profile selected)")
+        note = "" if not expect.empty else (
+            "This profile declares no expectations, so only times and the signature are "
+            "checked. Add a [profiles.NAME.expect] table (see the README).")
+        self.push_screen(ReportView(report, subject, note))
+
+    def _need_token(self) -> InspectedToken | None:
+        if self.viewing is None:
+            self.notify("No token shown: acquire one (a) or paste one (p).", severity="warning")
+        return self.viewing
 
     # --- acquisition --------------------------------------------------------------------
     def action_acquire(self, fresh: bool = False) -> None:
@@ -179,11 +328,16 @@ class EntraTuiApp(App[None]):
         self.attempts[result.profile_name] = result
         self.tokens[result.profile_name] = result
         try:
-            self.decoded[result.profile_name] = decode_token(result.access_token or "")
+            token = decode_token(result.access_token or "")
         except TokenDecodeError as exc:
             # Some resources issue opaque access tokens; the token is still usable and copyable.
-            self.decoded.pop(result.profile_name, None)
             self.notify(f"The access token cannot be decoded: {exc}", severity="warning")
+        else:
+            entry = self.history.add(InspectedToken(
+                token=token, origin=f"{result.profile_name} from {result.source}",
+                added_at=result.acquired_at, profile_name=result.profile_name))
+            if self.current is not None and self.current.name == result.profile_name:
+                self.view(entry)
         self._after_result(result)
 
     def on_acquire_failed(self, message: AcquireFailed) -> None:
@@ -211,12 +365,12 @@ class EntraTuiApp(App[None]):
 
     # --- clipboard ----------------------------------------------------------------------
     def action_copy_token(self) -> None:
-        profile = self.current
-        result = self.tokens.get(profile.name) if profile else None
-        if result is None or not result.access_token:
+        entry = self.viewing
+        if entry is None:
             self.notify("No token to copy yet: press a to acquire one.", severity="warning")
             return
-        self.copy_secret_text(result.access_token, "Access token")
+        self.copy_secret_text(entry.token.raw,
+                              "Access token" if entry.profile_name else "Token")
 
     def copy_secret_text(self, text: str, what: str) -> str:
         """Copy with the system clipboard, else OSC 52; say which. Returns the method used."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.message import Message
 
 from entra_tui.core.results import AcquireResult
+from entra_tui.core.verify import Verification
 
 
 class TokenAcquired(Message):
@@ -21,3 +22,12 @@ class AcquireFailed(Message):
     def __init__(self, result: AcquireResult) -> None:
         super().__init__()
         self.result = result
+
+
+class VerificationDone(Message):
+    """A worker finished checking the signature of history entry `entry_id`."""
+
+    def __init__(self, entry_id: int, verification: Verification) -> None:
+        super().__init__()
+        self.entry_id = entry_id
+        self.verification = verification
