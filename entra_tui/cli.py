@@ -7,10 +7,6 @@ sandbox's crypto are imported only by the command that needs them.
 from __future__ import annotations
 
 import argparse
-import json
-import signal
-import sys
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "sandbox":
+        from entra_tui.commands.sandbox import run_sandbox
+
         return run_sandbox(as_json=args.json)
     if args.command == "decode":
         from entra_tui.commands.decode import DecodeOptions, run_decode
@@ -133,78 +131,6 @@ def build_app(*, config: Path | None = None, demo: bool = False,
         **app_options,
     )
     return app, environment
-
-
-def run_sandbox(*, as_json: bool) -> int:
-    from entra_tui.sandbox import Sandbox
-
-    sandbox = Sandbox(device_poll_interval=2)
-    # SIGTERM (from a supervisor or `timeout`) stops as cleanly as Ctrl-C does.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK))
-    try:
-        sandbox.start()
-        info = sandbox_info(sandbox)
-        if as_json:
-            print(json.dumps(info, indent=2))
-        else:
-            print(describe_sandbox(info))
-        sys.stdout.flush()
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            print("\nSandbox stopped.", file=sys.stderr)
-    finally:
-        sandbox.stop()
-    return EXIT_OK
-
-
-def sandbox_info(sandbox: object) -> dict[str, object]:
-    """What a person needs to point a client at the sandbox. Sandbox secrets are printed on
-    purpose: they are valid nowhere else."""
-    from entra_tui.sandbox import Sandbox
-
-    assert isinstance(sandbox, Sandbox)
-    tenants = []
-    for tenant in sandbox.tenants:
-        apps = []
-        for client in tenant.clients:
-            app: dict[str, object] = {"name": client.name, "client_id": client.client_id}
-            if client.secret:
-                app["client_secret"] = client.secret
-            if client.certificate:
-                cert = sandbox.client_certificates[client.client_id]
-                app["certificate_pem"] = str(cert.pem_path)  # type: ignore[attr-defined]
-                app["certificate_thumbprint"] = cert.sha1_thumbprint  # type: ignore[attr-defined]
-            if client.public_client:
-                app["public_client"] = True
-            apps.append(app)
-        tenants.append({
-            "name": tenant.display_name, "tenant_id": tenant.tenant_id, "domain": tenant.domain,
-            "authority": sandbox.authority(tenant),
-            "scopes": [f"{api.identifier_uri}/.default" for api in tenant.apis],
-            "apps": apps,
-        })
-    return {"base_url": sandbox.base_url, "ca_bundle": str(sandbox.ca_path),
-            "device_login": f"{sandbox.base_url}/device", "tenants": tenants}
-
-
-def describe_sandbox(info: dict[str, object]) -> str:
-    lines = [f"entra-tui sandbox tenant at {info['base_url']}",
-             f"CA bundle:     {info['ca_bundle']}",
-             f"Device login:  {info['device_login']}", ""]
-    for tenant in info["tenants"]:  # type: ignore[attr-defined]
-        lines.append(f"{tenant['name']} ({tenant['domain']}, {tenant['tenant_id']})")
-        lines.append(f"  authority: {tenant['authority']}")
-        lines.append(f"  scopes:    {' '.join(tenant['scopes'])}")
-        for app in tenant["apps"]:
-            lines.append(f"  app {app['name']}: client_id {app['client_id']}")
-            for key in ("client_secret", "certificate_pem", "certificate_thumbprint"):
-                if key in app:
-                    lines.append(f"      {key}: {app[key]}")
-        lines.append("")
-    lines.append("MSAL needs instance_discovery=False and a requests session trusting the CA "
-                 "bundle. Ctrl-C stops.")
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ def prepare_demo(*, device_auto_approve_after: float | None = 5.0) -> DemoEnviro
 
 def demo_profiles_toml(sandbox: Sandbox) -> str:
     contoso, fabrikam = TENANTS
-    orders_sync, billing, _cli = contoso.clients
+    orders_sync, billing, *_ = contoso.clients
     (inventory,) = fabrikam.clients
     secrets_dir = sandbox.state_dir / "secrets"
     secrets_dir.mkdir(mode=0o700, exist_ok=True)

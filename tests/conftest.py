@@ -18,7 +18,7 @@ from entra_tui.ui.app import EntraTuiApp
 from entra_tui.ui.widgets.profile_list import ProfileList
 
 CONTOSO, FABRIKAM = TENANTS
-ORDERS_SYNC, BILLING, CLI_TOOL = CONTOSO.clients
+ORDERS_SYNC, BILLING, CLI_TOOL, ORDERS_API, DEPLOY_BOT, LEGACY_JOB = CONTOSO.clients
 (INVENTORY,) = FABRIKAM.clients
 
 

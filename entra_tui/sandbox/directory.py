@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
+# The sandbox plays the external workload issuer too; its tokens go in a file, as in AKS.
+WORKLOAD_ISSUER = "https://oidc.sandbox.entra-tui/workloads"
+WORKLOAD_SUBJECT = "system:serviceaccount:deploy:deploy-bot"
 
 
 @dataclass(frozen=True)
@@ -31,9 +34,22 @@ class ClientApp:
     client_id: str
     object_id: str
     secret: str | None = None
+    expired_secret: str | None = None
     certificate: bool = False
     public_client: bool = False
     role_grants: dict[str, tuple[str, ...]] = field(default_factory=dict)  # API client id -> roles
+    # Delegated scopes users have consented to, as "resource/scope" strings.
+    consented_scopes: tuple[str, ...] = ()
+    federated_credentials: tuple[FederatedCredential, ...] = ()
+
+
+@dataclass(frozen=True)
+class FederatedCredential:
+    """Trust tokens from an external issuer (GitHub Actions, Kubernetes) for one subject."""
+
+    issuer: str
+    subject: str
+    audience: str = "api://AzureADTokenExchange"
 
 
 @dataclass(frozen=True)
@@ -41,6 +57,8 @@ class User:
     name: str
     upn: str
     object_id: str
+    password: str = ""
+    mfa_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,6 +78,12 @@ class Tenant:
                 return api
         return None
 
+    def user(self, upn: str) -> User | None:
+        return next((u for u in self.users if u.upn == upn.lower()), None)
+
+    def api_by_client_id(self, client_id: str) -> Api | None:
+        return next((a for a in self.apis if a.client_id == client_id), None)
+
     def client(self, client_id: str) -> ClientApp | None:
         return next((c for c in self.clients if c.client_id == client_id.lower()), None)
 
@@ -70,6 +94,13 @@ CONTOSO_ORDERS_API = Api(
     identifier_uri="api://contoso-orders",
     app_roles=("Orders.Read.All", "Orders.ReadWrite.All"),
     delegated_scopes=("Orders.Read",),
+)
+CONTOSO_BILLING_API = Api(
+    name="Contoso Billing API",
+    client_id="5c7e9a1b-3d5f-4e7a-9c1e-3b5d7f9a1c2e",
+    identifier_uri="api://contoso-billing",
+    app_roles=("Billing.Read.All",),
+    delegated_scopes=("Billing.Read",),
 )
 FABRIKAM_INVENTORY_API = Api(
     name="Fabrikam Inventory API",
@@ -84,7 +115,7 @@ TENANTS: tuple[Tenant, ...] = (
         display_name="Contoso",
         tenant_id="2d9f4b6a-8c1e-4f3a-b5d7-0e2c4a6b8d10",
         domain="contoso.onmicrosoft.com",
-        apis=(CONTOSO_ORDERS_API,),
+        apis=(CONTOSO_ORDERS_API, CONTOSO_BILLING_API),
         clients=(
             ClientApp(
                 slug="orders-sync",
@@ -109,10 +140,40 @@ TENANTS: tuple[Tenant, ...] = (
                 client_id="e1f2a3b4-c5d6-4e7f-8091-a2b3c4d5e6f7",
                 object_id="6a8c0e2d-4f1b-4d3a-8e5c-7b9d1f3a5c6e",
                 public_client=True,
+                consented_scopes=("api://contoso-orders/Orders.Read",),
+            ),
+            ClientApp(  # the Orders API calling the Billing API on the user's behalf (OBO)
+                slug="orders-api",
+                name="Contoso Orders API (middle tier)",
+                client_id=CONTOSO_ORDERS_API.client_id,
+                object_id="0d2f4b6a-8c1e-4a3f-b5d7-9e1c3a5b7d9f",
+                secret="Mt61Q~sandbox.OrdersApi.S3cret-Only-Valid-Here",
+                consented_scopes=("api://contoso-billing/Billing.Read",),
+            ),
+            ClientApp(
+                slug="deploy-bot",
+                name="Contoso Deploy Bot (workload identity)",
+                client_id="a9b8c7d6-e5f4-4a3b-9c2d-1e0f9a8b7c6d",
+                object_id="7e9a1c3b-5d7f-4b9a-8c1e-3f5a7b9c1d3e",
+                role_grants={CONTOSO_ORDERS_API.client_id: ("Orders.Read.All",)},
+                federated_credentials=(FederatedCredential(WORKLOAD_ISSUER, WORKLOAD_SUBJECT),),
+            ),
+            ClientApp(
+                slug="legacy-job",
+                name="Contoso Legacy Job (expired secret)",
+                client_id="d4c3b2a1-0f9e-4d8c-8b7a-6f5e4d3c2b1a",
+                object_id="3b5d7f9a-1c3e-4f5a-9b7d-5e7f9a1b3c5d",
+                expired_secret="Lg93Q~sandbox.LegacyJob.Expired-Secret",
+                role_grants={CONTOSO_ORDERS_API.client_id: ("Orders.Read.All",)},
             ),
         ),
-        users=(User("Adele Vance", "adele.vance@contoso.onmicrosoft.com",
-                    "9b1d3f5a-7c2e-4a6b-8d0f-1e3c5a7b9d2f"),),
+        users=(
+            User("Adele Vance", "adele.vance@contoso.onmicrosoft.com",
+                 "9b1d3f5a-7c2e-4a6b-8d0f-1e3c5a7b9d2f", password="Sandbox-Passw0rd!"),
+            User("Megan Bowen", "megan.bowen@contoso.onmicrosoft.com",
+                 "8a0c2e4f-6b1d-4f3a-9c5e-7d9f1b3c5e7a", password="Sandbox-Passw0rd!",
+                 mfa_required=True),
+        ),
     ),
     Tenant(
         slug="fabrikam",
@@ -130,7 +191,18 @@ TENANTS: tuple[Tenant, ...] = (
                 role_grants={FABRIKAM_INVENTORY_API.client_id: ("Inventory.Read",)},
             ),
         ),
+        users=(User("Pradeep Gupta", "pradeep.gupta@fabrikam.onmicrosoft.com",
+                    "6c8e0a2b-4d6f-4a8c-9e0b-2d4f6a8c0e1b", password="Sandbox-Passw0rd!"),),
     ),
+)
+
+
+# The managed identity the sandbox's App Service style endpoint hands out tokens for.
+MANAGED_IDENTITY = ClientApp(
+    slug="managed-identity", name="Contoso Web App (system-assigned managed identity)",
+    client_id="f0e1d2c3-b4a5-4968-8776-655443322110",
+    object_id="5f7a9c1e-3b5d-4f7a-9e1c-5b7d9f1a3c5e",
+    role_grants={CONTOSO_ORDERS_API.client_id: ("Orders.Read.All",)},
 )
 
 

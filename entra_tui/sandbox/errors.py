@@ -138,3 +138,67 @@ def not_public_client(client_id: str) -> EntraError:
                       f"The request body must contain the following parameter: "
                       f"'client_assertion' or 'client_secret'. Application '{client_id}' is "
                       "not configured as a public client.")
+
+
+def expired_secret(client_id: str) -> EntraError:
+    return EntraError(401, "invalid_client", 7000222,
+                      f"The provided client secret keys for app '{client_id}' are expired. "
+                      "Visit the Azure portal to create new keys for your app.")
+
+
+def consent_required(client_id: str, scopes: str) -> EntraError:
+    return EntraError(400, "invalid_grant", 65001,
+                      f"The user or administrator has not consented to use the application "
+                      f"with ID '{client_id}'. Send an interactive authorization request for "
+                      f"this user and resource. Scopes: {scopes}.")
+
+
+def bad_password() -> EntraError:
+    return EntraError(400, "invalid_grant", 50126,
+                      "Error validating credentials due to invalid username or password.")
+
+
+def mfa_required() -> EntraError:
+    return EntraError(400, "invalid_grant", 50076,
+                      "Due to a configuration change made by your administrator, or because "
+                      "you moved to a new location, you must use multi-factor authentication "
+                      "to access the resource.")
+
+
+def bad_code(reason: str) -> EntraError:
+    return EntraError(400, "invalid_grant", 70008,
+                      f"The provided authorization code or refresh token has expired due to "
+                      f"inactivity or was already used. {reason}")
+
+
+def pkce_failed() -> EntraError:
+    return EntraError(400, "invalid_grant", 501481,
+                      "The Code_Verifier does not match the code_challenge supplied in the "
+                      "authorization request.")
+
+
+def redirect_mismatch(uri: str) -> EntraError:
+    return EntraError(400, "invalid_grant", 50011,
+                      f"The redirect URI '{uri}' specified in the request does not match the "
+                      "redirect URIs configured for the application.")
+
+
+def refresh_token_wrong_client() -> EntraError:
+    return EntraError(400, "invalid_grant", 700003,
+                      "The refresh token was issued to a different client.")
+
+
+def obo_assertion_invalid(reason: str) -> EntraError:
+    return EntraError(400, "invalid_grant", 50013, f"Assertion failed signature validation "
+                      f"or is not for this application. {reason}")
+
+
+def federated_no_match(issuer: str, subject: str) -> EntraError:
+    return EntraError(400, "invalid_client", 70021,
+                      f"No matching federated identity record found for presented assertion. "
+                      f"Assertion Issuer: '{issuer}'. Assertion Subject: '{subject}'.")
+
+
+def assertion_replayed() -> EntraError:
+    return EntraError(401, "invalid_client", 700025,
+                      "The client assertion has already been used (jti replay).")

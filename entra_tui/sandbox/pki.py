@@ -139,3 +139,16 @@ def _builder(subject: x509.Name, issuer: x509.Name, public_key: object,
         .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(days=days))
     )
+
+
+def write_pfx(path: Path, pem_path: Path, password: str) -> None:
+    """Package a PEM key and certificate as PKCS#12, as Windows and Key Vault export them."""
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key, pkcs12
+
+    pem = pem_path.read_bytes()
+    key = load_pem_private_key(pem.split(b"-----BEGIN CERTIFICATE")[0], None)
+    cert = x509.load_pem_x509_certificate(pem[pem.index(b"-----BEGIN CERTIFICATE"):])
+    data = pkcs12.serialize_key_and_certificates(
+        b"sandbox", key, cert, None,  # type: ignore[arg-type]
+        serialization.BestAvailableEncryption(password.encode()))
+    write_private(path, data)

@@ -7,23 +7,27 @@ makes the keys and serves. The demo binds first and starts after the first frame
 from __future__ import annotations
 
 import contextlib
+import secrets
 import shutil
 import socket
 import ssl
 import tempfile
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from entra_tui.sandbox.devicecodes import DeviceCodes
-from entra_tui.sandbox.directory import TENANTS, Tenant
-from entra_tui.sandbox.http import MAX_BODY_BYTES, Request, Response
+from entra_tui.sandbox.directory import TENANTS, WORKLOAD_ISSUER, WORKLOAD_SUBJECT, Tenant
+from entra_tui.sandbox.files import write_private
+from entra_tui.sandbox.wire import MAX_BODY_BYTES, Request, Response
 
 if TYPE_CHECKING:
     from entra_tui.sandbox.endpoints import Endpoints
 
 HOST = "127.0.0.1"
+PFX_PASSWORD = "sandbox-pfx-password"
 
 
 class Sandbox:
@@ -39,6 +43,9 @@ class Sandbox:
         self._failure: BaseException | None = None
         self.state_dir = Path(tempfile.mkdtemp(prefix="entra-tui-sandbox-"))
         self.client_certificates: dict[str, object] = {}
+        # What App Service would put in IDENTITY_HEADER: proves a caller is on the "host".
+        self.identity_header = secrets.token_urlsafe(24)
+        self._workload_key: object = None
 
     # --- where things are -------------------------------------------------------------
     @property
@@ -64,6 +71,30 @@ class Sandbox:
 
     def certificate_path(self, slug: str) -> Path:
         return self.state_dir / f"{slug}.pem"
+
+    def pfx_path(self, slug: str) -> Path:
+        """The same certificate as PKCS#12, protected by PFX_PASSWORD."""
+        return self.state_dir / f"{slug}.pfx"
+
+    @property
+    def workload_token_path(self) -> Path:
+        """A federated token file, as AKS workload identity mounts it."""
+        return self.state_dir / "workload-token.jwt"
+
+    @property
+    def identity_endpoint(self) -> str:
+        return f"{self.base_url}/msi/token"
+
+    def mint_workload_token(self, *, lifetime: int = 3600, subject: str = WORKLOAD_SUBJECT,
+                            audience: str = "api://AzureADTokenExchange") -> str:
+        """A token from the sandbox's external workload issuer (for tests of the trust)."""
+        import jwt
+
+        now = int(time.time())
+        return jwt.encode({"iss": WORKLOAD_ISSUER, "sub": subject, "aud": audience,
+                           "iat": now, "nbf": min(now, now + lifetime),
+                           "exp": now + lifetime}, self._workload_key.private_key,  # type: ignore[attr-defined]
+                          algorithm="RS256", headers={"kid": self._workload_key.kid})  # type: ignore[attr-defined]
 
     # --- lifecycle ----------------------------------------------------------------------
     def bind(self) -> Sandbox:
@@ -120,11 +151,17 @@ class Sandbox:
             for tenant in TENANTS for client in tenant.clients if client.certificate
         }
         self.client_certificates = certificates
+        for certificate in certificates.values():
+            slug = certificate.pem_path.stem
+            pki.write_pfx(self.pfx_path(slug), certificate.pem_path, PFX_PASSWORD)
+        self._workload_key = pki.make_signing_key()
+        write_private(self.workload_token_path, self.mint_workload_token())
         assert self._server is not None
         self._server.ssl_context = context
         self._server.endpoints = Endpoints(
             base_url=self.base_url, signing_key=pki.make_signing_key(),
             client_certificates=certificates, device_codes=self._device_codes,
+            workload_key=self._workload_key, identity_header=self.identity_header,  # type: ignore[arg-type]
             device_poll_interval=self._device_poll_interval)
 
     def _serve(self) -> None:
@@ -183,6 +220,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
         self.send_header("Cache-Control", "no-store")
+        for name, value in response.headers.items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(response.body)
 

@@ -21,6 +21,7 @@ class Response:
     status: int
     body: bytes
     content_type: str = "application/json; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def json(cls, status: int, data: object) -> Response:
