@@ -26,6 +26,7 @@ ORDERS_SYNC, BILLING, CLI_TOOL, ORDERS_API, DEPLOY_BOT, LEGACY_JOB = CONTOSO.cli
 def isolated_machine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Never read the user's profiles or touch their clipboard; no display, no clipboard."""
     monkeypatch.setenv("ENTRA_TUI_CONFIG", str(tmp_path / "no-such-profiles.toml"))
+    monkeypatch.setenv("ENTRA_TUI_CACHE_DIR", str(tmp_path / "token-cache"))
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
 

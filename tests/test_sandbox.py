@@ -89,7 +89,7 @@ def test_correlation_id_echoes_client_request_id(sandbox: Sandbox) -> None:
     ({"scope": "api://contoso-orders/Orders.Read"}, 1002012),
     ({"scope": "api://nothing/.default"}, 500011),
     ({"scope": "a/.default b/.default"}, 70011),
-    ({"grant_type": "password"}, 70003),
+    ({"grant_type": "urn:example:unknown"}, 70003),
 ])
 def test_token_endpoint_says_no_like_entra(sandbox: Sandbox, form: dict[str, str],
                                            code: int) -> None:

@@ -1,4 +1,4 @@
-"""Load a client certificate (PEM with private key) into the form MSAL expects."""
+"""Load a client certificate (PEM with private key, or PFX/PKCS#12) into MSAL's form."""
 
 from __future__ import annotations
 
@@ -11,13 +11,33 @@ _PRIVATE_KEY = re.compile(
     r"-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----.+?-----END (?:RSA |EC |ENCRYPTED )?"
     r"PRIVATE KEY-----", re.DOTALL)
 _CERTIFICATE = re.compile(r"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.DOTALL)
+PFX_SUFFIXES = (".pfx", ".p12")
 
 
-def load_certificate_credential(path: str, thumbprint: str | None = None) -> dict[str, str]:
-    """Return MSAL's `{"private_key": pem, "thumbprint": sha1hex}` for a PEM file.
+def load_certificate_credential(
+    path: str, thumbprint: str | None = None, *, password: str | None = None,
+    send_chain: bool = False,
+) -> dict[str, str]:
+    """MSAL's `{"private_key", "thumbprint"[, "public_certificate"]}` for a PEM or PFX file.
 
-    The thumbprint is computed from the certificate in the file unless the profile gives one.
+    The thumbprint is computed from the certificate unless given. `send_chain` adds the
+    public certificate, so MSAL sends `x5c` (subject name and issuer authentication).
     """
+    if path.lower().endswith(PFX_SUFFIXES):
+        key_pem, cert_pem = _from_pfx(path, password)
+    else:
+        key_pem, cert_pem = _from_pem(path)
+    credential = {"private_key": key_pem,
+                  "thumbprint": (thumbprint or certificate_thumbprint(cert_pem, path))
+                  .replace(":", "").upper()}
+    if send_chain:
+        if cert_pem is None:
+            raise CredentialError(f"{path} holds no certificate to send as x5c")
+        credential["public_certificate"] = cert_pem
+    return credential
+
+
+def _from_pem(path: str) -> tuple[str, str | None]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -30,17 +50,40 @@ def load_certificate_credential(path: str, thumbprint: str | None = None) -> dic
     if "ENCRYPTED" in key.group(0):
         raise CredentialError(f"the private key in {path} is encrypted; export it without a "
                               "password (e.g. openssl pkey -in key.pem -out plain.pem)")
-    if thumbprint is None:
-        thumbprint = certificate_thumbprint(text, path)
-    return {"private_key": key.group(0), "thumbprint": thumbprint.replace(":", "").upper()}
+    cert = _CERTIFICATE.search(text)
+    return key.group(0), cert.group(0) if cert else None
 
 
-def certificate_thumbprint(pem_text: str, path: str) -> str:
+def _from_pfx(path: str, password: str | None) -> tuple[str, str | None]:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise CredentialError(f"certificate file {path} does not exist") from None
+    except OSError as exc:
+        raise CredentialError(f"certificate file {path} cannot be read: {exc.strerror}") from None
+    try:
+        key, cert, _ = pkcs12.load_key_and_certificates(
+            data, password.encode() if password else None)
+    except ValueError:
+        raise CredentialError(f"{path} cannot be opened: wrong certificate_password, or not a "
+                              "PFX/PKCS#12 file") from None
+    if key is None:
+        raise CredentialError(f"{path} holds no private key")
+    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+    cert_pem = cert.public_bytes(serialization.Encoding.PEM).decode() if cert else None
+    return key_pem, cert_pem
+
+
+def certificate_thumbprint(pem_text: str | None, path: str) -> str:
     """SHA-1 of the certificate's DER bytes, as Entra shows it under Certificates & secrets."""
-    block = _CERTIFICATE.search(pem_text)
+    block = _CERTIFICATE.search(pem_text or "")
     if block is None:
         raise CredentialError(
-            f"certificate file {path} holds no certificate; add it to the PEM or set "
+            f"certificate file {path} holds no certificate; add it to the file or set "
             "certificate_thumbprint in the profile")
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes

@@ -19,13 +19,19 @@ from entra_tui.core.secrets import resolve_path, validate_reference
 from entra_tui.core.validation import DEFAULT_CLOCK_SKEW, Expectations
 
 CONFIG_ENV_VAR = "ENTRA_TUI_CONFIG"
-FLOWS = ("client_secret", "client_certificate")
+FLOWS = ("client_secret", "client_certificate", "federated", "device_code", "interactive",
+         "username_password", "on_behalf_of", "managed_identity")
+USER_FLOWS = ("device_code", "interactive", "username_password")
+APP_ONLY_FLOWS = ("client_secret", "client_certificate", "federated", "managed_identity")
 GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 DOMAIN = re.compile(
     r"^(?=.{4,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$")
 KNOWN_KEYS = {
     "tenant", "client_id", "flow", "scopes", "cloud", "authority_host", "secret",
     "certificate", "certificate_thumbprint", "ca_bundle", "description", "expect",
+    "certificate_password", "send_certificate_chain", "federated_token_file", "username",
+    "password", "redirect_port", "assertion_profile", "auto_refresh_minutes", "token_cache",
+    "allow_unencrypted_cache",
 }
 EXPECT_LISTS = {"audiences", "issuers", "roles", "scopes"}
 EXPECT_KEYS = EXPECT_LISTS | {"tenant", "version", "clock_skew"}
@@ -44,6 +50,16 @@ class Profile:
     secret: str | None = None
     certificate: str | None = None
     certificate_thumbprint: str | None = None
+    certificate_password: str | None = None  # reference, for PFX files
+    send_certificate_chain: bool = False  # send x5c (subject name + issuer authentication)
+    federated_token_file: str | None = None  # default: $AZURE_FEDERATED_TOKEN_FILE
+    username: str | None = None
+    password: str | None = None  # reference
+    redirect_port: int | None = None
+    assertion_profile: str | None = None  # on-behalf-of: whose user token to exchange
+    auto_refresh_minutes: int | None = None
+    token_cache: str = "memory"
+    allow_unencrypted_cache: bool = False
     ca_bundle: str | None = None
     description: str = ""
     expect: Expectations = field(default_factory=Expectations)
@@ -54,11 +70,28 @@ class Profile:
         return f"{self.authority_host.rstrip('/')}/{self.tenant}"
 
     @property
+    def is_user_flow(self) -> bool:
+        return self.flow in USER_FLOWS
+
+    @property
     def credential_summary(self) -> str:
-        """What proves the app's identity, safe to show: the reference, never the secret."""
-        if self.flow == "client_secret":
-            return f"secret {self.secret}"
-        return f"certificate {self.certificate}"
+        """What proves the app's identity, safe to show: references and paths, never values."""
+        return {
+            "client_secret": f"secret {self.secret}",
+            "client_certificate": f"certificate {self.certificate}"
+                                  + (" (sends x5c)" if self.send_certificate_chain else ""),
+            "federated": "federated token file "
+                         + (self.federated_token_file or "$AZURE_FEDERATED_TOKEN_FILE"),
+            "device_code": "a user signs in with a code on another device",
+            "interactive": "a user signs in in the browser (PKCE, loopback redirect)",
+            "username_password": f"user {self.username}, password {self.password}",
+            "on_behalf_of": f"user token of profile {self.assertion_profile}, "
+                            + (f"secret {self.secret}" if self.secret
+                               else f"certificate {self.certificate}"),
+            "managed_identity": "managed identity of this host"
+                                + (f" (user-assigned {self.client_id})" if self.client_id
+                                   else " (system-assigned)"),
+        }.get(self.flow, self.flow)
 
 
 @dataclass(frozen=True)
@@ -141,40 +174,71 @@ def _profile_from_table(name: str, table: Any, path: Path, text: str) -> Profile
             raise fail(f"'{key}' must be a non-empty string", key)
         return value.strip()
 
-    tenant = text_value("tenant")
-    if not (GUID.match(tenant) or DOMAIN.match(tenant) or tenant in MULTI_TENANT_ALIASES):
-        raise fail(f"tenant '{tenant}' is neither a GUID nor a domain like contoso.onmicrosoft.com",
-                   "tenant")
-    client_id = text_value("client_id")
-    if not GUID.match(client_id):
-        raise fail(f"client_id '{client_id}' is not a GUID (the app's Application (client) ID)",
-                   "client_id")
+    def reference(key: str) -> str | None:
+        value = text_value(key, required=False)
+        if value is not None:
+            try:
+                validate_reference(value)
+            except CredentialError as exc:
+                raise fail(str(exc), key) from None
+        return value
+
+    def flag(key: str) -> bool:
+        value = table.get(key, False)
+        if not isinstance(value, bool):
+            raise fail(f"'{key}' must be true or false", key)
+        return value
+
+    def whole(key: str, low: int, high: int) -> int | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise fail(f"'{key}' must be a whole number from {low} to {high}", key)
+        return value
+
     flow = text_value("flow", required=False) or "client_secret"
     if flow not in FLOWS:
         raise fail(f"flow '{flow}' is not one of: {', '.join(FLOWS)}", "flow")
-    if tenant in MULTI_TENANT_ALIASES:
-        raise fail(f"tenant '{tenant}' names no single directory; app-only flows need the tenant "
-                   "GUID or domain", "tenant")
+    identity_only = flow == "managed_identity"
+    tenant = text_value("tenant", required=not identity_only) or "managed-identity"
+    if not identity_only and not (GUID.match(tenant) or DOMAIN.match(tenant)
+                                  or tenant in MULTI_TENANT_ALIASES):
+        raise fail(f"tenant '{tenant}' is neither a GUID nor a domain like "
+                   "contoso.onmicrosoft.com", "tenant")
+    if tenant in MULTI_TENANT_ALIASES and flow not in USER_FLOWS:
+        raise fail(f"tenant '{tenant}' names no single directory; flow '{flow}' needs the "
+                   "tenant GUID or domain (only user sign-in flows may use it)", "tenant")
+    client_id = text_value("client_id", required=not identity_only) or ""
+    if client_id and not GUID.match(client_id):
+        raise fail(f"client_id '{client_id}' is not a GUID (the app's Application (client) ID)",
+                   "client_id")
     scopes = table.get("scopes")
     if (not isinstance(scopes, list) or not scopes
             or not all(isinstance(s, str) and s.strip() for s in scopes)):
         raise fail("'scopes' must be a non-empty list of strings, "
                    "e.g. [\"https://graph.microsoft.com/.default\"]", "scopes")
     authority_host = _authority_host(table, fail)
-    secret = text_value("secret", required=False)
+    secret = reference("secret")
+    password = reference("password")
+    certificate_password = reference("certificate_password")
     certificate = text_value("certificate", required=False)
-    if flow == "client_secret":
-        if secret is None:
-            raise fail("flow 'client_secret' needs secret = \"env:NAME\" or \"file:PATH\"")
-        try:
-            validate_reference(secret)
-        except CredentialError as exc:
-            raise fail(str(exc), "secret") from None
+    base_dir = path.parent
+    needs_secret = flow == "client_secret" or (flow == "on_behalf_of" and certificate is None)
+    if needs_secret and secret is None:
+        raise fail(f"flow '{flow}' needs secret = \"env:NAME\" or \"file:PATH\"")
     if flow == "client_certificate" and certificate is None:
         raise fail("flow 'client_certificate' needs certificate = \"PATH\" to a PEM file "
-                   "holding the private key and the certificate")
-    base_dir = path.parent
+                   "(private key and certificate) or a PFX/PKCS#12 file")
+    username = text_value("username", required=flow == "username_password")
+    if flow == "username_password" and password is None:
+        raise fail("flow 'username_password' needs password = \"env:NAME\" or \"file:PATH\"")
+    assertion_profile = text_value("assertion_profile", required=flow == "on_behalf_of")
+    token_cache = text_value("token_cache", required=False) or "memory"
+    if token_cache not in ("memory", "persistent"):
+        raise fail("token_cache must be 'memory' or 'persistent'", "token_cache")
     ca_bundle = text_value("ca_bundle", required=False)
+    federated = text_value("federated_token_file", required=False)
     return Profile(
         name=name,
         tenant=tenant,
@@ -185,6 +249,16 @@ def _profile_from_table(name: str, table: Any, path: Path, text: str) -> Profile
         secret=secret,
         certificate=str(resolve_path(certificate, base_dir)) if certificate else None,
         certificate_thumbprint=text_value("certificate_thumbprint", required=False),
+        certificate_password=certificate_password,
+        send_certificate_chain=flag("send_certificate_chain"),
+        federated_token_file=str(resolve_path(federated, base_dir)) if federated else None,
+        username=username,
+        password=password,
+        redirect_port=whole("redirect_port", 0, 65535),
+        assertion_profile=assertion_profile,
+        auto_refresh_minutes=whole("auto_refresh_minutes", 1, 55),
+        token_cache=token_cache,
+        allow_unencrypted_cache=flag("allow_unencrypted_cache"),
         ca_bundle=str(resolve_path(ca_bundle, base_dir)) if ca_bundle else None,
         description=text_value("description", required=False) or "",
         expect=_expectations(table.get("expect"), fail),

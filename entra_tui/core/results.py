@@ -12,6 +12,7 @@ class FailureKind(Enum):
     IDENTITY = "identity provider"   # Entra answered with an AADSTS error
     NETWORK = "network"              # no usable answer: refused, timeout, TLS, bad response
     CONFIGURATION = "configuration"  # the profile or its credential cannot be used
+    CANCELLED = "cancelled"          # the user stopped it
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class AcquireResult:
     id_token: str | None = field(default=None, repr=False)
     source: str | None = None
     expires_in: int | None = None
+    account: str | None = None  # the signed-in user, for user flows
     error: AcquireError | None = None
 
     @property

@@ -1,27 +1,47 @@
 """The MSAL session manager: one MSAL app object per profile, reused; results, never raises.
 
-MSAL and requests are imported on first use so the UI's first frame does not pay for them.
-Calls block; the UI runs them in thread workers.
+Every flow an app registration uses is here: client credentials (secret, certificate as PEM
+or PFX, optionally sending x5c, federated assertion), device code, interactive browser,
+username/password, on-behalf-of and managed identity. User flows try MSAL's cache (and its
+refresh token) first. MSAL and requests load on first use; calls block, so the UI runs them
+in thread workers.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import threading
 import time
+import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from entra_tui.core.cache import build_token_cache
 from entra_tui.core.certificates import load_certificate_credential
 from entra_tui.core.clouds import is_microsoft_host
-from entra_tui.core.errors import EntraTuiError
+from entra_tui.core.errors import CredentialError, EntraTuiError
 from entra_tui.core.failures import from_error_response, from_exception
 from entra_tui.core.profiles import Profile
 from entra_tui.core.results import AcquireError, AcquireResult, FailureKind
-from entra_tui.core.secrets import resolve_reference
+from entra_tui.core.secrets import resolve_path, resolve_reference
 
 DEFAULT_TIMEOUT_SECONDS = 20.0
-SOURCES = {"identity_provider": "identity provider", "cache": "cache"}
+INTERACTIVE_TIMEOUT_SECONDS = 300
+FEDERATED_TOKEN_ENV = "AZURE_FEDERATED_TOKEN_FILE"
+SOURCES = {"identity_provider": "identity provider", "cache": "cache", "broker": "broker"}
+
+
+@dataclass(frozen=True)
+class DeviceCodePrompt:
+    """What the user needs to sign in on another device."""
+
+    user_code: str
+    verification_uri: str
+    expires_at: float
+    message: str
 
 
 class SessionManager:
@@ -40,40 +60,138 @@ class SessionManager:
         self._apps: dict[Profile, Any] = {}
         self._lock = threading.Lock()
 
-    def acquire(self, profile: Profile, *, force_refresh: bool = False) -> AcquireResult:
+    def acquire(
+        self, profile: Profile, *, force_refresh: bool = False,
+        on_device_code: Callable[[DeviceCodePrompt], None] | None = None,
+        cancel: threading.Event | None = None, user_assertion: str | None = None,
+    ) -> AcquireResult:
         """Get an access token for `profile`; failures come back inside the result."""
         started = time.perf_counter()
         try:
             if self._before_network is not None:
                 self._before_network()
+        except Exception as exc:  # the authority (e.g. the sandbox) could not start
+            return self._failed(profile, started, AcquireError(
+                FailureKind.NETWORK, f"the authority is not available: {exc}"))
+        try:
             app = self._app_for(profile)
-            if force_refresh:
-                _forget_access_tokens(app, profile)
-            response = app.acquire_token_for_client(scopes=list(profile.scopes))
+            response, source = self._run_flow(app, profile, force_refresh, on_device_code,
+                                              cancel, user_assertion)
         except EntraTuiError as exc:
             return self._failed(profile, started, AcquireError(FailureKind.CONFIGURATION,
                                                                str(exc)))
         except Exception as exc:  # MSAL and requests raise many types; all are reported
             return self._failed(profile, started, from_exception(exc, profile.authority_host))
+        if cancel is not None and cancel.is_set() and "access_token" not in response:
+            return self._failed(profile, started, AcquireError(
+                FailureKind.CANCELLED, "sign-in cancelled"))
         if "access_token" not in response:
             error = (from_error_response(response) if "error" in response else AcquireError(
                 FailureKind.NETWORK, "the token response has no access_token"))
             return self._failed(profile, started, error)
+        claims = response.get("id_token_claims") or {}
         return AcquireResult(
             profile_name=profile.name,
             acquired_at=self._clock(),
             elapsed_ms=(time.perf_counter() - started) * 1000,
             access_token=response["access_token"],
             id_token=response.get("id_token"),
-            source=SOURCES.get(response.get("token_source", ""), response.get("token_source")),
+            source=source or SOURCES.get(response.get("token_source", ""),
+                                         response.get("token_source")),
             expires_in=response.get("expires_in"),
+            account=claims.get("preferred_username") or claims.get("upn"),
         )
 
+    def sign_out(self, profile: Profile) -> int:
+        """Remove the profile's cached accounts and tokens (persisted ones too); how many."""
+        with self._lock:
+            app = self._apps.pop(profile, None)
+        if app is None:
+            try:
+                app = self._build_app(profile)
+            except (EntraTuiError, OSError):
+                return 0
+        return _clear_cache(_cache_of(app))
+
     def forget(self, profile: Profile) -> None:
-        """Drop the profile's MSAL app and with it the tokens it cached."""
+        """Drop the profile's MSAL app (in-memory tokens go with it; persisted ones stay)."""
         with self._lock:
             self._apps.pop(profile, None)
 
+    # --- flows ------------------------------------------------------------------------------
+    def _run_flow(self, app: Any, profile: Profile, force: bool,
+                  on_device_code: Callable[[DeviceCodePrompt], None] | None,
+                  cancel: threading.Event | None,
+                  user_assertion: str | None) -> tuple[dict[str, Any], str | None]:
+        scopes = list(profile.scopes)
+        flow = profile.flow
+        if flow == "managed_identity":
+            if force:  # MSAL has no force-refresh here; a fresh client skips its cache
+                self.forget(profile)
+                app = self._app_for(profile)
+            resource = scopes[0].removesuffix("/.default")
+            return app.acquire_token_for_client(resource=resource), None
+        if flow == "on_behalf_of":
+            if not user_assertion:
+                raise CredentialError(f"on-behalf-of needs a user token: acquire one with "
+                                      f"profile '{profile.assertion_profile}' first")
+            if force:
+                _forget_access_tokens(app)
+            return app.acquire_token_on_behalf_of(user_assertion, scopes), None
+        if not profile.is_user_flow:
+            if force:  # MSAL refuses force_refresh for client credentials
+                _forget_access_tokens(app)
+            return app.acquire_token_for_client(scopes=scopes), None
+        silent = self._silent(app, profile, scopes, force)
+        if silent is not None:
+            return silent
+        if flow == "device_code":
+            return self._device_code(app, scopes, on_device_code, cancel), "identity provider"
+        if flow == "interactive":
+            return app.acquire_token_interactive(
+                scopes, port=profile.redirect_port or None,
+                timeout=INTERACTIVE_TIMEOUT_SECONDS), "identity provider"
+        password = resolve_reference(profile.password or "", base_dir=profile.base_dir)
+        if not is_microsoft_host(profile.authority_host):
+            # MSAL's user-realm lookup drops the port from the URL (it would call
+            # https://127.0.0.1:443/...); hosts other than Microsoft's have no such endpoint.
+            type(app.authority)._domains_without_user_realm_discovery.add(app.authority.instance)
+        with warnings.catch_warnings():  # the pane already warns about this flow, in words
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return app.acquire_token_by_username_password(
+                profile.username, password, scopes), "identity provider"
+
+    @staticmethod
+    def _silent(app: Any, profile: Profile, scopes: list[str],
+                force: bool) -> tuple[dict[str, Any], str] | None:
+        accounts = app.get_accounts(username=profile.username) if profile.username \
+            else app.get_accounts()
+        if not accounts:
+            return None
+        result = app.acquire_token_silent_with_error(scopes, account=accounts[0],
+                                                     force_refresh=force)
+        if not result or "access_token" not in result:
+            return None  # no usable refresh token: sign in again
+        return result, ("cache" if result.get("token_source") == "cache"
+                        else "refresh token")
+
+    @staticmethod
+    def _device_code(app: Any, scopes: list[str],
+                     on_device_code: Callable[[DeviceCodePrompt], None] | None,
+                     cancel: threading.Event | None) -> dict[str, Any]:
+        flow = app.initiate_device_flow(scopes=scopes)
+        if "user_code" not in flow:
+            return flow
+        if on_device_code is not None:
+            on_device_code(DeviceCodePrompt(
+                user_code=flow["user_code"], verification_uri=flow["verification_uri"],
+                expires_at=float(flow.get("expires_at", time.time() + 900)),
+                message=flow.get("message", "")))
+        stop = cancel or threading.Event()
+        return app.acquire_token_by_device_flow(
+            flow, exit_condition=lambda f: stop.is_set() or f.get("expires_at", 0) < time.time())
+
+    # --- app objects --------------------------------------------------------------------------
     def _app_for(self, profile: Profile) -> Any:
         with self._lock:
             app = self._apps.get(profile)
@@ -85,20 +203,37 @@ class SessionManager:
     def _build_app(self, profile: Profile) -> Any:
         import msal
 
-        return msal.ConfidentialClientApplication(
-            profile.client_id,
-            client_credential=self._credential(profile),
-            authority=profile.authority,
-            http_client=self._http_session(profile),
+        cache = build_token_cache(profile.name, persistent=profile.token_cache == "persistent",
+                                  allow_unencrypted=profile.allow_unencrypted_cache)
+        http_client = self._http_session(profile)
+        if profile.flow == "managed_identity":
+            identity = (msal.UserAssignedManagedIdentity(client_id=profile.client_id)
+                        if profile.client_id else msal.SystemAssignedManagedIdentity())
+            return msal.ManagedIdentityClient(identity, http_client=http_client,
+                                              token_cache=cache)
+        common = {
+            "authority": profile.authority,
+            "http_client": http_client,
             # Off-Microsoft hosts (the sandbox, a private authority) have no instance metadata.
-            instance_discovery=None if is_microsoft_host(profile.authority_host) else False,
-            token_cache=msal.TokenCache(),
-        )
+            "instance_discovery": None if is_microsoft_host(profile.authority_host) else False,
+            "token_cache": cache,
+        }
+        if profile.is_user_flow:
+            return msal.PublicClientApplication(profile.client_id, **common)
+        return msal.ConfidentialClientApplication(
+            profile.client_id, client_credential=self._credential(profile), **common)
 
-    def _credential(self, profile: Profile) -> str | dict[str, str]:
-        if profile.flow == "client_certificate":
-            return load_certificate_credential(profile.certificate or "",
-                                               profile.certificate_thumbprint)
+    def _credential(self, profile: Profile) -> str | dict[str, Any]:
+        if profile.flow == "federated":
+            path = _federated_token_path(profile)
+            return {"client_assertion": functools.partial(_read_assertion, path)}
+        if profile.certificate and (profile.flow == "client_certificate" or not profile.secret):
+            password = (resolve_reference(profile.certificate_password,
+                                          base_dir=profile.base_dir)
+                        if profile.certificate_password else None)
+            return load_certificate_credential(
+                profile.certificate, profile.certificate_thumbprint, password=password,
+                send_chain=profile.send_certificate_chain)
         return resolve_reference(profile.secret or "", base_dir=profile.base_dir)
 
     def _http_session(self, profile: Profile) -> Any:
@@ -122,12 +257,51 @@ class SessionManager:
         )
 
 
-def _forget_access_tokens(app: Any, profile: Profile) -> None:
-    """MSAL refuses `force_refresh` for client credentials; dropping the cached access tokens
-    has the same effect and keeps the app object (and its discovery) alive."""
+def _federated_token_path(profile: Profile) -> Path:
+    configured = profile.federated_token_file or os.environ.get(FEDERATED_TOKEN_ENV)
+    if not configured:
+        raise CredentialError(f"flow 'federated' needs federated_token_file, or "
+                              f"{FEDERATED_TOKEN_ENV} set as workload identity does")
+    return resolve_path(configured, profile.base_dir)
+
+
+def _read_assertion(path: Path) -> str:
+    """Read on every request: Kubernetes and GitHub rotate the file under us."""
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise CredentialError(f"federated token file {path} cannot be read: "
+                              f"{exc.strerror}") from None
+    if not token:
+        raise CredentialError(f"federated token file {path} is empty")
+    return token
+
+
+def _cache_of(app: Any) -> Any:
+    return getattr(app, "token_cache", None) or getattr(app, "_token_cache", None)
+
+
+def _forget_access_tokens(app: Any) -> None:
+    """Drop cached access tokens (not accounts or refresh tokens) so the next call goes to
+    the identity provider; keeps the app object and its discovery alive."""
     import msal
 
-    cache = app.token_cache
-    for entry in list(cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN,
-                                   query={"client_id": profile.client_id})):
+    cache = _cache_of(app)
+    for entry in list(cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN)):
         cache.remove_at(entry)
+
+
+def _clear_cache(cache: Any) -> int:
+    import msal
+
+    if cache is None:
+        return 0
+    kinds = msal.TokenCache.CredentialType
+    removed = 0
+    for kind, remove in ((kinds.ACCESS_TOKEN, cache.remove_at), (kinds.REFRESH_TOKEN,
+                         cache.remove_rt), (kinds.ID_TOKEN, cache.remove_idt),
+                         (kinds.ACCOUNT, cache.remove_account)):
+        for entry in list(cache.search(kind)):
+            remove(entry)
+            removed += 1
+    return removed

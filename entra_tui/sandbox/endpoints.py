@@ -28,7 +28,7 @@ from entra_tui.sandbox.directory import (
 )
 from entra_tui.sandbox.grants_store import GrantStore, UserGrant
 from entra_tui.sandbox.pki import ClientCertificate, SigningKey
-from entra_tui.sandbox.user_tokens import OIDC_SCOPES, user_token_response
+from entra_tui.sandbox.user_tokens import OIDC_SCOPES, delegated_audience, user_token_response
 from entra_tui.sandbox.wire import MAX_BODY_BYTES, Request, Response
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -236,6 +236,7 @@ class Endpoints:
         if not client.public_client:
             raise errors.not_public_client(client_id)
         scopes = _required(form, "scope").split()
+        delegated_audience(tenant, client, scopes)  # unknown scope or no consent: say so now
         pending = self.device_codes.create(tenant.tenant_id, client_id, scopes)
         uri = f"{self.base_url}/device"
         return Response.json(200, {
@@ -330,6 +331,9 @@ class Endpoints:
         params = {"code": code, "state": query.get("state", ""),
                   "client_info": tokens.client_info(
                       (tenant.user(upn) or tenant.users[0]).object_id, tenant.tenant_id)}
+        if query.get("response_mode") == "form_post":  # what MSAL asks for, like Entra
+            return Response(200, _form_post_page(redirect_uri, params).encode(),
+                            "text/html; charset=utf-8")
         return Response(302, b"", "text/plain",
                         {"Location": f"{redirect_uri}?{urlencode(params)}"})
 
@@ -403,6 +407,15 @@ def _required(form: dict[str, str], name: str) -> str:
     if not value:
         raise errors.missing_parameter(name)
     return value
+
+
+def _form_post_page(action: str, params: dict[str, str]) -> str:
+    """The self-submitting form Entra answers with for response_mode=form_post."""
+    fields = "".join(f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
+                     for k, v in params.items())
+    return (f'<!doctype html><title>Signing in</title><body onload="document.forms[0].submit()">'
+            f'<form method="post" action="{html.escape(action)}">{fields}'
+            "<noscript><button>Continue</button></noscript></form></body>")
 
 
 def _page(message: str) -> str:
