@@ -13,6 +13,7 @@ from pathlib import Path
 from entra_tui.sandbox import Sandbox
 from entra_tui.sandbox.directory import TENANTS
 from entra_tui.sandbox.files import write_private
+from entra_tui.sandbox.server import PFX_PASSWORD
 
 WRONG_SECRET = "Xr48Q~this-is-not-the-secret-of-this-app"
 FABRIKAM_SECRET_ENV = "ENTRA_TUI_DEMO_FABRIKAM_SECRET"
@@ -29,9 +30,17 @@ class DemoEnvironment:
         self.sandbox.stop()
 
 
-def prepare_demo(*, device_auto_approve_after: float | None = 5.0) -> DemoEnvironment:
-    """Bind the sandbox (cheap) and write profiles; call `sandbox.start()` before acquiring."""
-    sandbox = Sandbox(device_auto_approve_after=device_auto_approve_after).bind()
+def prepare_demo(*, device_auto_approve_after: float | None = 4.0) -> DemoEnvironment:
+    """Bind the sandbox (cheap) and write profiles; call `sandbox.start()` before acquiring.
+
+    Device codes approve themselves after a few seconds, so the demo needs no second device
+    (a person can still approve one at the sandbox's /device page at once).
+    """
+    sandbox = Sandbox(device_auto_approve_after=device_auto_approve_after,
+                      device_poll_interval=1).bind()
+    # As App Service sets them for code running on it; MSAL's managed identity reads them.
+    os.environ["IDENTITY_ENDPOINT"] = sandbox.identity_endpoint
+    os.environ["IDENTITY_HEADER"] = sandbox.identity_header
     path = sandbox.state_dir / "profiles.toml"
     write_private(path, demo_profiles_toml(sandbox))
     return DemoEnvironment(sandbox=sandbox, profiles_path=path)
@@ -39,12 +48,17 @@ def prepare_demo(*, device_auto_approve_after: float | None = 5.0) -> DemoEnviro
 
 def demo_profiles_toml(sandbox: Sandbox) -> str:
     contoso, fabrikam = TENANTS
-    orders_sync, billing, *_ = contoso.clients
+    orders_sync, billing, cli_tool, orders_api, deploy_bot, legacy_job = contoso.clients
     (inventory,) = fabrikam.clients
+    adele = contoso.users[0]
     secrets_dir = sandbox.state_dir / "secrets"
     secrets_dir.mkdir(mode=0o700, exist_ok=True)
     write_private(secrets_dir / "orders-sync", orders_sync.secret or "")
     write_private(secrets_dir / "orders-sync-wrong", WRONG_SECRET)
+    write_private(secrets_dir / "orders-api", orders_api.secret or "")
+    write_private(secrets_dir / "legacy-job", legacy_job.expired_secret or "")
+    write_private(secrets_dir / "adele-password", adele.password)
+    write_private(secrets_dir / "billing-pfx-password", PFX_PASSWORD)
     os.environ[FABRIKAM_SECRET_ENV] = inventory.secret or ""
     host = sandbox.base_url
     ca = sandbox.ca_path
@@ -90,6 +104,86 @@ client_id = "{orders_sync.client_id}"
 flow = "client_secret"
 scopes = ["api://contoso-orders/.default"]
 secret = "file:secrets/orders-sync-wrong"
+authority_host = "{host}"
+ca_bundle = "{ca}"
+
+[profiles.contoso-ops-device]
+description = "Public client: a user signs in with a device code (auto-approved in the demo)"
+tenant = "{contoso.domain}"
+client_id = "{cli_tool.client_id}"
+flow = "device_code"
+scopes = ["api://contoso-orders/Orders.Read"]
+authority_host = "{host}"
+ca_bundle = "{ca}"
+
+[profiles.contoso-orders-obo]
+description = "The Orders API calls Billing as the user (on-behalf-of profile 4's token)"
+tenant = "{contoso.domain}"
+client_id = "{orders_api.client_id}"
+flow = "on_behalf_of"
+assertion_profile = "contoso-ops-device"
+scopes = ["api://contoso-billing/Billing.Read"]
+secret = "file:secrets/orders-api"
+authority_host = "{host}"
+ca_bundle = "{ca}"
+
+[profiles.contoso-adele-ropc]
+description = "Username and password (test tenants only)"
+tenant = "{contoso.domain}"
+client_id = "{cli_tool.client_id}"
+flow = "username_password"
+username = "{adele.upn}"
+password = "file:secrets/adele-password"
+scopes = ["api://contoso-orders/Orders.Read"]
+authority_host = "{host}"
+ca_bundle = "{ca}"
+
+[profiles.contoso-deploy-bot]
+description = "Workload identity: a federated token file instead of a secret"
+tenant = "{contoso.domain}"
+client_id = "{deploy_bot.client_id}"
+flow = "federated"
+federated_token_file = "{sandbox.workload_token_path}"
+scopes = ["api://contoso-orders/.default"]
+authority_host = "{host}"
+ca_bundle = "{ca}"
+
+[profiles.contoso-billing-pfx]
+description = "Certificate as PFX with a password, sending x5c"
+tenant = "{contoso.domain}"
+client_id = "{billing.client_id}"
+flow = "client_certificate"
+certificate = "{sandbox.pfx_path(billing.slug)}"
+certificate_password = "file:secrets/billing-pfx-password"
+send_certificate_chain = true
+scopes = ["api://contoso-orders/.default"]
+authority_host = "{host}"
+ca_bundle = "{ca}"
+
+[profiles.contoso-webapp-mi]
+description = "Managed identity through the App Service endpoint (IDENTITY_ENDPOINT)"
+tenant = "{contoso.domain}"
+flow = "managed_identity"
+scopes = ["api://contoso-orders/.default"]
+authority_host = "{host}"
+ca_bundle = "{ca}"
+auto_refresh_minutes = 10
+
+[profiles.contoso-ops-browser]
+description = "Interactive browser sign-in (PKCE); your browser will warn about the sandbox CA"
+tenant = "{contoso.domain}"
+client_id = "{cli_tool.client_id}"
+flow = "interactive"
+scopes = ["api://contoso-orders/Orders.Read"]
+authority_host = "{host}"
+ca_bundle = "{ca}"
+
+[profiles.contoso-legacy-job]
+description = "An app whose only secret has expired: shows AADSTS7000222"
+tenant = "{contoso.domain}"
+client_id = "{legacy_job.client_id}"
+secret = "file:secrets/legacy-job"
+scopes = ["api://contoso-orders/.default"]
 authority_host = "{host}"
 ca_bundle = "{ca}"
 

@@ -45,8 +45,8 @@ async def test_keyboard_moves_between_profiles(demo: tuple[EntraTuiApp, FakeCloc
         await pilot.press("4")
         assert app.current is ordered[3]
         assert text_of(app, "#profile-details").startswith(ordered[3].name)
-        await pilot.press("9")  # beyond the list: nothing happens
-        assert app.current is ordered[3]
+        await pilot.press("9")
+        assert app.current is ordered[8]
 
 
 async def test_acquire_shows_claims_and_live_countdown(

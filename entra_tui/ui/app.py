@@ -6,6 +6,7 @@ per-profile results. Widgets render; the core decides.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from functools import partial
@@ -13,6 +14,7 @@ from functools import partial
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
@@ -23,11 +25,17 @@ from entra_tui.core.history import InspectedToken, TokenHistory
 from entra_tui.core.paste import PastedToken
 from entra_tui.core.profiles import Profile, ProfileSet
 from entra_tui.core.results import AcquireResult
-from entra_tui.core.session import SessionManager
+from entra_tui.core.session import DeviceCodePrompt, SessionManager
 from entra_tui.core.token import DecodedToken, decode_token
 from entra_tui.core.validation import Expectations, validation_report
 from entra_tui.core.verify import KeyFetcher, Verification, verify_with_file
-from entra_tui.ui.messages import AcquireFailed, TokenAcquired, VerificationDone
+from entra_tui.ui.messages import (
+    AcquireFailed,
+    DeviceCodeShown,
+    TokenAcquired,
+    VerificationDone,
+)
+from entra_tui.ui.screens.device_code import DeviceCodeScreen
 from entra_tui.ui.screens.file_prompt import FilePrompt
 from entra_tui.ui.screens.paste_dialog import PasteDialog
 from entra_tui.ui.screens.raw_view import RawView
@@ -52,6 +60,8 @@ class EntraTuiApp(App[None]):
         Binding("A", "acquire(True)", "Fresh token", id="token.acquire_fresh",
                 tooltip="Skip MSAL's cache and ask the identity provider"),
         Binding("c", "copy_token", "Copy token", id="token.copy"),
+        Binding("x", "sign_out", "Sign out", show=False, id="token.sign_out",
+                tooltip="Clear this profile's cached tokens (memory and disk)"),
         Binding("p", "paste_token", "Paste", id="inspect.paste",
                 tooltip="Inspect a token from anywhere: JWT, Bearer value, header or URL"),
         Binding("P", "inspect_clipboard", "Inspect clipboard", show=False,
@@ -101,6 +111,9 @@ class EntraTuiApp(App[None]):
         self.verifying: set[int] = set()
         self.key_fetcher = KeyFetcher()
         self.working: set[str] = set()
+        self.cancels: dict[str, threading.Event] = {}
+        self.device_screens: dict[str, DeviceCodeScreen] = {}
+        self.refresh_timers: dict[str, Timer] = {}
         self.current: Profile | None = None
 
     # --- layout -------------------------------------------------------------------------
@@ -305,22 +318,86 @@ class EntraTuiApp(App[None]):
 
     # --- acquisition --------------------------------------------------------------------
     def action_acquire(self, fresh: bool = False) -> None:
-        profile = self.current
-        if profile is None:
+        if self.current is None:
             self.notify("No profile selected.", severity="warning")
             return
+        self.start_acquisition(self.current, fresh)
+
+    def start_acquisition(self, profile: Profile, fresh: bool = False) -> None:
+        """Run MSAL for `profile` in a thread; the UI stays live and other profiles usable."""
         if profile.name in self.working:
             return
+        assertion = None
+        if profile.flow == "on_behalf_of":
+            source = self.tokens.get(profile.assertion_profile or "")
+            assertion = source.access_token if source else None
+        cancel = threading.Event()
+        self.cancels[profile.name] = cancel
         self.working.add(profile.name)
         self.run_worker(
-            partial(self._acquire_in_thread, profile, fresh), thread=True,
+            partial(self._acquire_in_thread, profile, fresh, cancel, assertion), thread=True,
             group=f"acquire:{profile.name}", exclusive=True, exit_on_error=False,
             description=f"acquire {profile.name}")
         self._render_current()
 
-    def _acquire_in_thread(self, profile: Profile, fresh: bool) -> None:
-        result = self.session.acquire(profile, force_refresh=fresh)
+    def _acquire_in_thread(self, profile: Profile, fresh: bool, cancel: threading.Event,
+                           assertion: str | None) -> None:
+        def show_code(prompt: DeviceCodePrompt) -> None:
+            self.post_message(DeviceCodeShown(profile.name, prompt, cancel))
+
+        result = self.session.acquire(profile, force_refresh=fresh, on_device_code=show_code,
+                                      cancel=cancel, user_assertion=assertion)
         self.post_message(TokenAcquired(result) if result.ok else AcquireFailed(result))
+
+    def on_device_code_shown(self, message: DeviceCodeShown) -> None:
+        screen = DeviceCodeScreen(message.profile_name, message.prompt, message.cancel,
+                                  self.clock)
+        self.device_screens[message.profile_name] = screen
+        self.push_screen(screen)
+
+    def _close_device_code(self, profile_name: str) -> None:
+        screen = self.device_screens.pop(profile_name, None)
+        if screen is not None and screen.is_attached and self.screen is screen:
+            screen.dismiss(None)
+
+    def action_sign_out(self) -> None:
+        profile = self.current
+        if profile is None:
+            return
+        if profile.name in self.working:
+            self.cancels[profile.name].set()
+
+        def work() -> None:
+            removed = self.session.sign_out(profile)
+            self.call_from_thread(self._signed_out, profile.name, removed)
+
+        self.run_worker(work, thread=True, group=f"signout:{profile.name}",
+                        exit_on_error=False, description=f"sign out {profile.name}")
+
+    def _signed_out(self, name: str, removed: int) -> None:
+        self.tokens.pop(name, None)
+        self.attempts.pop(name, None)
+        timer = self.refresh_timers.pop(name, None)
+        if timer is not None:
+            timer.stop()
+        self.notify(f"{name}: cached tokens cleared ({removed} item{'s' if removed != 1 else ''})"
+                    "; the next acquisition goes to the identity provider.")
+        if self.current is not None and self.current.name == name:
+            self._render_current()
+            if self.viewing is not None and self.viewing.profile_name == name:
+                self.view(None)
+
+    def _schedule_auto_refresh(self, profile: Profile, token: DecodedToken) -> None:
+        minutes = profile.auto_refresh_minutes
+        exp = token.time_claim("exp")
+        if not minutes or exp is None:
+            return
+        previous = self.refresh_timers.pop(profile.name, None)
+        if previous is not None:
+            previous.stop()
+        delay = max(5.0, exp - minutes * 60 - self.clock())
+        self.refresh_timers[profile.name] = self.set_timer(
+            delay, partial(self.start_acquisition, profile, True))
 
     def on_token_acquired(self, message: TokenAcquired) -> None:
         result = message.result
@@ -338,6 +415,9 @@ class EntraTuiApp(App[None]):
                 added_at=result.acquired_at, profile_name=result.profile_name))
             if self.current is not None and self.current.name == result.profile_name:
                 self.view(entry)
+            profile = self.profile_set.get(result.profile_name) if self.profile_set else None
+            if profile is not None:
+                self._schedule_auto_refresh(profile, token)
         self._after_result(result)
 
     def on_acquire_failed(self, message: AcquireFailed) -> None:
@@ -348,6 +428,7 @@ class EntraTuiApp(App[None]):
         self._after_result(result)
 
     def _after_result(self, result: AcquireResult) -> None:
+        self._close_device_code(result.profile_name)
         if self.current is not None and self.current.name == result.profile_name:
             self._render_current()
         elif result.error is not None:

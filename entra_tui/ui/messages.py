@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+
 from textual.message import Message
 
 from entra_tui.core.results import AcquireResult
+from entra_tui.core.session import DeviceCodePrompt
 from entra_tui.core.verify import Verification
 
 
@@ -31,3 +34,14 @@ class VerificationDone(Message):
         super().__init__()
         self.entry_id = entry_id
         self.verification = verification
+
+
+class DeviceCodeShown(Message):
+    """A device-code flow needs the user: show the code; `cancel` stops the worker."""
+
+    def __init__(self, profile_name: str, prompt: DeviceCodePrompt,
+                 cancel: threading.Event) -> None:
+        super().__init__()
+        self.profile_name = profile_name
+        self.prompt = prompt
+        self.cancel = cancel

@@ -15,7 +15,17 @@ from entra_tui.core.results import AcquireError, AcquireResult
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 FLOW_NAMES = {"client_secret": "client credentials · secret",
-              "client_certificate": "client credentials · certificate"}
+              "client_certificate": "client credentials · certificate",
+              "federated": "client credentials · federated assertion (workload identity)",
+              "device_code": "device code (user signs in elsewhere)",
+              "interactive": "interactive browser (authorization code + PKCE)",
+              "username_password": "username and password (ROPC)",
+              "on_behalf_of": "on-behalf-of (exchanges a user token)",
+              "managed_identity": "managed identity"}
+ROPC_WARNING = ("Microsoft discourages this flow: it sends the password to the app, and it "
+                "fails for users with MFA or federated sign-in. Use it only in test tenants.")
+WAITING = {"device_code": " Waiting for the sign-in with the device code…",
+           "interactive": " Waiting for the sign-in in your browser (up to 5 min)…"}
 
 
 class AcquirePane(Vertical):
@@ -30,6 +40,7 @@ class AcquirePane(Vertical):
         self._frame = 0
         self._spinner = self.set_interval(0.1, self._spin, pause=True)
         self._working = False
+        self._waiting_text = " Acquiring a token…"
         self.query_one("#error-panel").display = False
 
     def show(self, profile: Profile | None, result: AcquireResult | None, working: bool) -> None:
@@ -51,21 +62,25 @@ class AcquirePane(Vertical):
         self._frame += 1
         status = self.query_one("#acquire-status", Static)
         status.update(Text.assemble((SPINNER[self._frame % len(SPINNER)], "bold"),
-                                    " Acquiring a token…"))
+                                    self._waiting_text))
 
     def _status(self, profile: Profile | None, result: AcquireResult | None) -> Text:
         if profile is None:
             return Text("")
+        self._waiting_text = WAITING.get(profile.flow, " Acquiring a token…")
         if self._working:
             return Text.assemble((SPINNER[self._frame % len(SPINNER)], "bold"),
-                                 " Acquiring a token…")
+                                 self._waiting_text)
         if result is None:
             return Text.assemble(("Press ", "dim"), ("a", "bold"), (" or ", "dim"),
                                  ("Enter", "bold"), (" to acquire a token.", "dim"))
         when = datetime.fromtimestamp(result.acquired_at).strftime("%H:%M:%S")
         if result.ok:
-            return Text.assemble(("✓ ", "bold green"), "Token from ", (result.source or "?",
+            text = Text.assemble(("✓ ", "bold green"), "Token from ", (result.source or "?",
                                  "bold"), f" in {result.elapsed_ms:.0f} ms at {when}")
+            if result.account:
+                text.append(f" · signed in as {result.account}")
+            return text
         assert result.error is not None
         return Text.assemble(("✗ ", "bold red"), f"Failed at {when} after "
                              f"{result.elapsed_ms:.0f} ms: ", (result.error.title, "bold red"))
@@ -79,7 +94,7 @@ def _details(profile: Profile | None) -> Text:
         ("Authority", profile.authority_host),
         ("Client", profile.client_id),
         ("Flow", FLOW_NAMES.get(profile.flow, profile.flow)),
-        ("Credential", profile.secret or profile.certificate or "none"),
+        ("Credential", profile.credential_summary),
         ("Scopes", " ".join(profile.scopes)),
     ]
     text = Text.assemble((profile.name, "bold"))
@@ -88,6 +103,11 @@ def _details(profile: Profile | None) -> Text:
     for label, value in rows:
         text.append(f"\n{label:<11}", style="dim")
         text.append(value)
+    if profile.flow == "username_password":
+        text.append(f"\n⚠ {ROPC_WARNING}", style="bold yellow")
+    if profile.auto_refresh_minutes:
+        text.append(f"\nAuto-refresh {profile.auto_refresh_minutes} min before expiry",
+                    style="dim")
     return text
 
 

@@ -1,0 +1,60 @@
+"""The device-code sign-in: the code and where to enter it, a countdown, copy, cancel."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from entra_tui.core.session import DeviceCodePrompt
+from entra_tui.core.timefmt import countdown
+
+
+class DeviceCodeScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("c,y", "copy_code", "Copy code", id="device.copy"),
+        Binding("escape", "cancel", "Cancel sign-in", id="device.cancel"),
+    ]
+
+    def __init__(self, profile_name: str, prompt: DeviceCodePrompt, cancel: threading.Event,
+                 clock: Callable[[], float]) -> None:
+        super().__init__()
+        self.profile_name = profile_name
+        self.prompt = prompt
+        self.cancel = cancel
+        self._clock = clock
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="device-box"):
+            yield Static(Text("To sign in, open", style="dim"))
+            yield Static(Text(self.prompt.verification_uri, style="bold underline"),
+                         id="device-url")
+            yield Static(Text("and enter the code", style="dim"))
+            yield Static(Text(self.prompt.user_code, style="bold reverse"), id="device-code")
+            yield Static(id="device-countdown")
+            yield Static(Text("c copies the code · Esc cancels", style="dim"))
+
+    def on_mount(self) -> None:
+        box = self.query_one("#device-box")
+        box.border_title = f"Device code sign-in · {self.profile_name}"
+        self.tick()
+        self.set_interval(1.0, self.tick)
+
+    def tick(self) -> None:
+        left = self.prompt.expires_at - self._clock()
+        text = (Text(f"The code expires in {countdown(left)}", style="bold")
+                if left > 0 else Text("The code has expired.", style="bold red"))
+        self.query_one("#device-countdown", Static).update(text)
+
+    def action_copy_code(self) -> None:
+        self.app.copy_secret_text(self.prompt.user_code, "Device code")  # type: ignore[attr-defined]
+
+    def action_cancel(self) -> None:
+        self.cancel.set()
+        self.dismiss(None)
