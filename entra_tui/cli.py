@@ -64,6 +64,26 @@ def build_parser() -> argparse.ArgumentParser:
     decode.add_argument("--expect-scope", action="append", default=[], metavar="SCOPE")
     decode.add_argument("--expect-version", choices=["1.0", "2.0"])
     decode.add_argument("--clock-skew", type=int, default=300, metavar="SECONDS")
+    token = commands.add_parser(
+        "token", help="print a profile's access token (for $(...) in scripts)",
+        description="Acquire a token for PROFILE and print only the access token. Errors go "
+                    "to stderr with the AADSTS explanation; exit 1 on failure, 3 when the "
+                    "profile cannot be used.")
+    token.add_argument("profile", nargs="?", help="profile name; 'env' reads AZURE_* like "
+                                                  "azure-identity's EnvironmentCredential")
+    token.add_argument("--json", action="store_true",
+                       help="print the token with expiry, source and a claims summary")
+    token.add_argument("--copy", action="store_true", help="copy instead of printing")
+    token.add_argument("--scope", action="append", default=[], metavar="SCOPE",
+                       help="override the profile's scopes (repeatable)")
+    token.add_argument("--from-env", action="store_true",
+                       help="use AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET / "
+                            "AZURE_CLIENT_CERTIFICATE_PATH / AZURE_FEDERATED_TOKEN_FILE")
+    listing = commands.add_parser("profiles", help="list the profiles")
+    listing.add_argument("--json", action="store_true", help="print one JSON object")
+    for sub in (token, listing):  # also accepted after the command name
+        sub.add_argument("--config", metavar="PATH", type=Path, default=argparse.SUPPRESS,
+                         help="profile file")
     return parser
 
 
@@ -73,6 +93,15 @@ def main(argv: list[str] | None = None) -> int:
         from entra_tui.commands.sandbox import run_sandbox
 
         return run_sandbox(as_json=args.json)
+    if args.command == "token":
+        from entra_tui.commands.token import run_token
+
+        return run_token(args.profile, config=args.config, as_json=args.json, copy=args.copy,
+                         scopes=args.scope, from_env=args.from_env)
+    if args.command == "profiles":
+        from entra_tui.commands.token import run_profiles
+
+        return run_profiles(config=args.config, as_json=args.json)
     if args.command == "decode":
         from entra_tui.commands.decode import DecodeOptions, run_decode
         from entra_tui.core.validation import Expectations

@@ -125,3 +125,67 @@ def test_a_bare_value_is_refused_as_a_reference() -> None:
     with pytest.raises(CredentialError) as caught:
         resolve_reference("plain-secret-value")
     assert "plain-secret-value" not in str(caught.value)
+
+
+CLOUD_PROFILE = """\
+[profiles.p]
+tenant = "{tenant}"
+client_id = "11111111-2222-4333-8444-555555555555"
+flow = "{flow}"
+scopes = ["api://x/.default"]
+secret = "env:S"
+{extra}
+"""
+
+
+@pytest.mark.parametrize(("extra", "host"), [
+    ("", "https://login.microsoftonline.com"),
+    ('cloud = "public"', "https://login.microsoftonline.com"),
+    ('cloud = "usgov"', "https://login.microsoftonline.us"),
+    ('cloud = "china"', "https://login.chinacloudapi.cn"),
+    ('authority_host = "https://login.contoso-proxy.example/"',
+     "https://login.contoso-proxy.example"),
+])
+def test_clouds_and_custom_authorities(tmp_path: Path, extra: str, host: str) -> None:
+    text = CLOUD_PROFILE.format(tenant="contoso.onmicrosoft.com", flow="client_secret",
+                                extra=extra)
+    profile = load_profiles(write(tmp_path, text)).profiles[0]
+    assert profile.authority == f"{host}/contoso.onmicrosoft.com"
+
+
+@pytest.mark.parametrize("tenant", ["common", "organizations", "consumers"])
+def test_tenant_aliases_only_for_user_flows(tmp_path: Path, tenant: str) -> None:
+    user = CLOUD_PROFILE.format(tenant=tenant, flow="device_code", extra="")
+    assert load_profiles(write(tmp_path, user)).profiles[0].tenant == tenant
+    app_only = CLOUD_PROFILE.format(tenant=tenant, flow="client_secret", extra="")
+    with pytest.raises(ConfigError, match="only user sign-in flows may use it"):
+        load_profiles(write(tmp_path, app_only))
+
+
+def test_plain_http_authority_is_refused(tmp_path: Path) -> None:
+    text = CLOUD_PROFILE.format(tenant="contoso.onmicrosoft.com", flow="client_secret",
+                                extra='authority_host = "http://login.example"')
+    with pytest.raises(ConfigError, match="https"):
+        load_profiles(write(tmp_path, text))
+
+
+@pytest.mark.parametrize(("flow", "extra", "message"), [
+    ("username_password", 'username = "a@b.c"', "needs password"),
+    ("on_behalf_of", "", "'assertion_profile' is missing"),
+    ("client_certificate", "", "needs certificate"),
+    ("client_secret", "redirect_port = 99999", "redirect_port"),
+    ("client_secret", 'token_cache = "disk"', "token_cache"),
+])
+def test_flow_specific_fields_are_checked(tmp_path: Path, flow: str, extra: str,
+                                          message: str) -> None:
+    text = CLOUD_PROFILE.format(tenant="contoso.onmicrosoft.com", flow=flow, extra=extra)
+    if flow in ("username_password",):
+        text = text.replace('secret = "env:S"\n', "")
+    with pytest.raises(ConfigError, match=message):
+        load_profiles(write(tmp_path, text))
+
+
+def test_managed_identity_needs_no_tenant_or_client(tmp_path: Path) -> None:
+    text = '[profiles.mi]\nflow = "managed_identity"\nscopes = ["https://vault.azure.net/.default"]\n'
+    profile = load_profiles(write(tmp_path, text)).profiles[0]
+    assert profile.client_id == "" and "system-assigned" in profile.credential_summary

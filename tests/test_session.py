@@ -154,3 +154,14 @@ def test_one_msal_app_per_profile_is_reused(sandbox: Sandbox, tmp_path: Path) ->
     app = manager._app_for(profile)
     manager.acquire(profile)
     assert manager._app_for(profile) is app
+
+
+def test_a_server_that_never_answers_is_a_timeout(tmp_path: Path, sandbox: Sandbox) -> None:
+    with socket.socket() as silent:  # accepts connections, says nothing
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(5)
+        port = silent.getsockname()[1]
+        result = SessionManager(timeout=1).acquire(
+            sandbox_profile(sandbox, tmp_path, authority_host=f"https://127.0.0.1:{port}"))
+    assert result.error is not None and result.error.kind is FailureKind.NETWORK
+    assert "did not answer in time" in result.error.summary

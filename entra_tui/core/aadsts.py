@@ -98,6 +98,46 @@ AADSTS_HELP: dict[int, AadstsHelp] = {
     50013: AadstsHelp(
         "The assertion failed signature validation or has expired.",
         "Check the assertion's signing key and lifetime."),
+    70021: AadstsHelp(
+        "No federated credential on the app matches the assertion's issuer and subject.",
+        "Under Certificates & secrets > Federated credentials, add one with exactly this "
+        "issuer and subject (e.g. the Kubernetes service account or GitHub ref)."),
+    700212: AadstsHelp(
+        "The federated assertion's audience does not match the federated credential.",
+        "Request the token for audience api://AzureADTokenExchange (or the configured one)."),
+    700021: AadstsHelp(
+        "The client assertion's issuer or subject is not the client id sent.",
+        "Sign the assertion with iss and sub set to the app's client id."),
+    700023: AadstsHelp(
+        "The client assertion's audience is not this tenant's token endpoint.",
+        "Use the token endpoint of the tenant you call as aud (MSAL does this itself)."),
+    700025: AadstsHelp(
+        "A public client sent a credential, or a client assertion was replayed.",
+        "Public clients send no secret; each assertion needs a fresh jti."),
+    50027: AadstsHelp(
+        "The JWT sent (client assertion) is invalid or malformed.",
+        "Check how the assertion is built and signed."),
+    70008: AadstsHelp(
+        "The authorization code or refresh token expired, was revoked or was already used.",
+        "Sign in again to get a new code."),
+    501481: AadstsHelp(
+        "The PKCE code_verifier does not match the code_challenge.",
+        "Send the verifier that belongs to this authorization request."),
+    700003: AadstsHelp(
+        "The refresh token belongs to another client or the device was deleted.",
+        "Sign in again with this app."),
+    900144: AadstsHelp(
+        "A required parameter is missing from the request.",
+        "Check the profile has everything this flow needs (client id, scope...)."),
+    70003: AadstsHelp(
+        "The app asked for a grant type the endpoint does not support.",
+        "Check the flow chosen for this profile."),
+    70000: AadstsHelp(
+        "The grant (device code, code or assertion) is invalid.",
+        "Start the sign-in again."),
+    90100: AadstsHelp(
+        "The identity provider failed while handling the request.",
+        "Retry; if it persists, quote the correlation id to support."),
 }
 
 

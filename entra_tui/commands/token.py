@@ -1,0 +1,135 @@
+"""`entra-tui token PROFILE`: the access token on stdout for `$(...)`, or JSON, or the
+clipboard; `entra-tui profiles`: list profiles. Errors go to stderr, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import TextIO
+
+from entra_tui.core.errors import ConfigError
+from entra_tui.core.profiles import Profile, ProfileSet, default_config_path, load_profiles
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_CONFIG = 3
+
+
+def run_token(name: str | None, *, config: Path | None, as_json: bool, copy: bool,
+              scopes: list[str], from_env: bool, stdout: TextIO = sys.stdout,
+              stderr: TextIO = sys.stderr) -> int:
+    from entra_tui.core.session import SessionManager
+
+    try:
+        profile, profiles = _resolve(name, config, from_env, tuple(scopes) or None)
+    except ConfigError as exc:
+        print(f"entra-tui token: {exc}", file=stderr)
+        return EXIT_CONFIG
+    if profile.is_user_flow and profile.flow != "username_password":
+        print(f"entra-tui token: profile '{profile.name}' signs a user in ({profile.flow}); "
+              "run it in the TUI once, or use a persistent token cache", file=stderr)
+    manager = SessionManager()
+    assertion = None
+    if profile.flow == "on_behalf_of":
+        source = profiles.get(profile.assertion_profile or "") if profiles else None
+        if source is not None:
+            assertion = manager.acquire(source).access_token
+    result = manager.acquire(profile, user_assertion=assertion,
+                             on_device_code=lambda p: print(p.message, file=stderr))
+    if not result.ok or not result.access_token:
+        _print_error(result.error, stderr)
+        return EXIT_FAILED
+    if copy:
+        from entra_tui.core.clipboard import SystemClipboard
+
+        if not SystemClipboard().copy(result.access_token):
+            print("entra-tui token: no system clipboard here (no xclip, xsel or wl-copy); "
+                  "print it instead", file=stderr)
+            return EXIT_FAILED
+        print(f"Access token for '{profile.name}' copied to the clipboard.", file=stderr)
+        return EXIT_OK
+    if as_json:
+        print(json.dumps(_summary(profile, result), indent=2), file=stdout)
+    else:
+        print(result.access_token, file=stdout)
+    return EXIT_OK
+
+
+def run_profiles(*, config: Path | None, as_json: bool, stdout: TextIO = sys.stdout,
+                 stderr: TextIO = sys.stderr) -> int:
+    path = config or default_config_path()
+    try:
+        profiles = load_profiles(path)
+    except ConfigError as exc:
+        print(f"entra-tui profiles: {exc}", file=stderr)
+        return EXIT_CONFIG
+    rows = [{"name": p.name, "tenant": p.tenant, "client_id": p.client_id, "flow": p.flow,
+             "authority": p.authority, "scopes": list(p.scopes),
+             "credential": p.credential_summary} for p in profiles.profiles]
+    if as_json:
+        print(json.dumps({"path": str(path), "profiles": rows}, indent=2), file=stdout)
+        return EXIT_OK
+    if not rows:
+        print(f"No profiles in {path}.", file=stdout)
+    for row in rows:
+        print(f"{row['name']:<28} {row['flow']:<18} {row['tenant']}  {row['client_id']}",
+              file=stdout)
+    return EXIT_OK
+
+
+def _resolve(name: str | None, config: Path | None, from_env: bool,
+             scopes: tuple[str, ...] | None) -> tuple[Profile, ProfileSet | None]:
+    from entra_tui.core.environment import profile_from_environment
+
+    if from_env or name == "env":
+        return profile_from_environment(scopes), None
+    if not name:
+        raise ConfigError("name a profile (see `entra-tui profiles`), or use --from-env")
+    profiles = load_profiles(config or default_config_path())
+    profile = profiles.get(name)
+    if profile is None:
+        known = ", ".join(profiles.names()) or "none"
+        raise ConfigError(f"no profile named '{name}' (profiles: {known})",
+                          path=str(profiles.path))
+    return (replace(profile, scopes=scopes) if scopes else profile), profiles
+
+
+def _summary(profile: Profile, result: object) -> dict[str, object]:
+    from entra_tui.core.claims import describe_token
+    from entra_tui.core.errors import TokenDecodeError
+    from entra_tui.core.token import decode_token
+
+    data: dict[str, object] = {
+        "profile": profile.name, "access_token": result.access_token,  # type: ignore[attr-defined]
+        "expires_in": result.expires_in, "source": result.source,  # type: ignore[attr-defined]
+        "elapsed_ms": round(result.elapsed_ms, 1),  # type: ignore[attr-defined]
+    }
+    try:
+        token = decode_token(result.access_token or "")  # type: ignore[attr-defined]
+    except TokenDecodeError:
+        return data
+    keep = ("aud", "iss", "tid", "azp", "appid", "roles", "scp", "exp", "ver", "idtyp")
+    data["expires_on"] = token.claims.get("exp")
+    data["claims"] = {k: token.claims[k] for k in keep if k in token.claims}
+    data["summary"] = describe_token(token)
+    return data
+
+
+def _print_error(error: object, stderr: TextIO) -> None:
+    if error is None:
+        print("entra-tui token: no access token in the response", file=stderr)
+        return
+    lines = [f"entra-tui token: {error.title}: {error.summary}"]  # type: ignore[attr-defined]
+    help_ = error.help  # type: ignore[attr-defined]
+    if help_ is not None:
+        lines += [f"  What it means: {help_.meaning}", f"  Try: {help_.fix}"]
+    elif error.hint:  # type: ignore[attr-defined]
+        lines.append(f"  Try: {error.hint}")  # type: ignore[attr-defined]
+    for label, attr in (("Correlation ID", "correlation_id"), ("Trace ID", "trace_id"),
+                        ("Timestamp", "timestamp"), ("More", "error_uri")):
+        value = getattr(error, attr)
+        if value:
+            lines.append(f"  {label}: {value}")
+    print("\n".join(lines), file=stderr)
