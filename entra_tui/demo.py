@@ -13,7 +13,7 @@ from pathlib import Path
 from entra_tui.sandbox import Sandbox
 from entra_tui.sandbox.directory import TENANTS
 from entra_tui.sandbox.files import write_private
-from entra_tui.sandbox.server import PFX_PASSWORD
+from entra_tui.sandbox.runner import PFX_PASSWORD
 
 WRONG_SECRET = "Xr48Q~this-is-not-the-secret-of-this-app"
 FABRIKAM_SECRET_ENV = "ENTRA_TUI_DEMO_FABRIKAM_SECRET"

@@ -27,7 +27,7 @@ from entra_tui.core.results import FailureKind
 from entra_tui.core.session import DeviceCodePrompt, SessionManager
 from entra_tui.core.token import decode_token
 from entra_tui.sandbox import Sandbox
-from entra_tui.sandbox.server import PFX_PASSWORD
+from entra_tui.sandbox.runner import PFX_PASSWORD
 
 ADELE, MEGAN = CONTOSO.users
 # A "browser": returns at once like a launcher, then submits the sign-in page's form_post

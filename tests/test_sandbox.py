@@ -30,7 +30,7 @@ def token_url(sandbox: Sandbox) -> str:
 
 def test_binds_to_loopback_only(sandbox: Sandbox) -> None:
     assert sandbox.base_url.startswith("https://127.0.0.1:")
-    assert sandbox._server is not None and sandbox._server.server_address[0] == "127.0.0.1"
+    assert sandbox.address[0] == "127.0.0.1"
 
 
 def test_discovery_by_domain_and_by_id_names_the_tenant(sandbox: Sandbox) -> None:

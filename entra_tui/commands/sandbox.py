@@ -37,7 +37,7 @@ def sandbox_info(sandbox: object) -> dict[str, object]:
     """What a person needs to point a client at the sandbox. Sandbox secrets are printed on
     purpose: they are valid nowhere else."""
     from entra_tui.sandbox import Sandbox
-    from entra_tui.sandbox.server import PFX_PASSWORD
+    from entra_tui.sandbox.runner import PFX_PASSWORD
 
     assert isinstance(sandbox, Sandbox)
     tenants = []

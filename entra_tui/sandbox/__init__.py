@@ -4,6 +4,6 @@ It shares no code with `entra_tui.core` on purpose: an emulator built from the c
 code would only agree with itself.
 """
 
-from entra_tui.sandbox.server import Sandbox
+from entra_tui.sandbox.runner import Sandbox
 
 __all__ = ["Sandbox"]

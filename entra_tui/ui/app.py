@@ -14,6 +14,7 @@ from functools import partial
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
@@ -35,11 +36,6 @@ from entra_tui.ui.messages import (
     TokenAcquired,
     VerificationDone,
 )
-from entra_tui.ui.screens.device_code import DeviceCodeScreen
-from entra_tui.ui.screens.file_prompt import FilePrompt
-from entra_tui.ui.screens.paste_dialog import PasteDialog
-from entra_tui.ui.screens.raw_view import RawView
-from entra_tui.ui.screens.report_view import ReportView
 from entra_tui.ui.widgets.acquire_pane import AcquirePane
 from entra_tui.ui.widgets.claims_table import ClaimsTable
 from entra_tui.ui.widgets.expiry_bar import ExpiryBar
@@ -112,7 +108,7 @@ class EntraTuiApp(App[None]):
         self.key_fetcher = KeyFetcher()
         self.working: set[str] = set()
         self.cancels: dict[str, threading.Event] = {}
-        self.device_screens: dict[str, DeviceCodeScreen] = {}
+        self.device_screens: dict[str, ModalScreen[None]] = {}
         self.refresh_timers: dict[str, Timer] = {}
         self.current: Profile | None = None
 
@@ -237,6 +233,8 @@ class EntraTuiApp(App[None]):
         self.view(entry)
 
     def action_paste_token(self) -> None:
+        from entra_tui.ui.screens.paste_dialog import PasteDialog  # lazily: TextArea is heavy
+
         self.push_screen(PasteDialog(), self._pasted)
 
     def action_inspect_clipboard(self) -> None:
@@ -245,6 +243,8 @@ class EntraTuiApp(App[None]):
             self.notify("No system clipboard here: press p and paste with your terminal.",
                         severity="warning")
             return
+        from entra_tui.ui.screens.paste_dialog import PasteDialog
+
         self.push_screen(PasteDialog(text), self._pasted)
 
     def _pasted(self, pasted: tuple[PastedToken, DecodedToken] | None) -> None:
@@ -254,6 +254,8 @@ class EntraTuiApp(App[None]):
 
     def action_raw_view(self) -> None:
         if self._need_token():
+            from entra_tui.ui.screens.raw_view import RawView  # lazily: pulls in Pygments
+
             self.push_screen(RawView(self.viewing.token))  # type: ignore[union-attr]
 
     def action_verify(self) -> None:
@@ -273,6 +275,8 @@ class EntraTuiApp(App[None]):
         def chosen(path: object) -> None:
             if path is not None:
                 self._start_verification(entry, lambda: verify_with_file(entry.token, path))
+
+        from entra_tui.ui.screens.file_prompt import FilePrompt
 
         self.push_screen(FilePrompt("Path of a JWKS (JSON) or PEM key/certificate file:"),
                          chosen)
@@ -309,6 +313,8 @@ class EntraTuiApp(App[None]):
         note = "" if not expect.empty else (
             "This profile declares no expectations, so only times and the signature are "
             "checked. Add a [profiles.NAME.expect] table (see the README).")
+        from entra_tui.ui.screens.report_view import ReportView
+
         self.push_screen(ReportView(report, subject, note))
 
     def _need_token(self) -> InspectedToken | None:
@@ -350,6 +356,8 @@ class EntraTuiApp(App[None]):
         self.post_message(TokenAcquired(result) if result.ok else AcquireFailed(result))
 
     def on_device_code_shown(self, message: DeviceCodeShown) -> None:
+        from entra_tui.ui.screens.device_code import DeviceCodeScreen
+
         screen = DeviceCodeScreen(message.profile_name, message.prompt, message.cancel,
                                   self.clock)
         self.device_screens[message.profile_name] = screen
