@@ -50,6 +50,11 @@ class Sandbox:
         return self._socket.getsockname()[1]
 
     @property
+    def served_seconds(self) -> float:
+        """Total time the server spent handling requests so far."""
+        return self._server.served_seconds if self._server is not None else 0.0
+
+    @property
     def address(self) -> tuple[str, int]:
         return (HOST, self.port)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import ssl
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,8 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     ssl_context: ssl.SSLContext
     endpoints: Endpoints
+    # Time spent handling requests, so a benchmark can subtract the server's own share.
+    served_seconds = 0.0
 
     def finish_request(self, request: socket.socket, client_address: object) -> None:
         """TLS handshake in the connection's own thread, so a slow client blocks nobody."""
@@ -68,9 +71,11 @@ class Handler(BaseHTTPRequestHandler):
         self._dispatch(self.rfile.read(length))
 
     def _dispatch(self, body: bytes) -> None:
+        started = time.perf_counter()
         headers = {name.lower(): value for name, value in self.headers.items()}
         response = self.server.endpoints.handle(Request(self.command, self.path, headers, body))
         self._send(response)
+        self.server.served_seconds += time.perf_counter() - started
 
     def _send(self, response: Response) -> None:
         self.send_response(response.status)

@@ -47,6 +47,7 @@ class EntraTuiApp(App[None]):
     """Keyboard-first token inspector for Entra app registrations."""
 
     TITLE = "entra-tui"
+    AUTO_FOCUS = "#profiles"
     CSS_PATH = "app.tcss"
     # Classes on the screen that let the stylesheet compact panes on small terminals.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -133,7 +134,6 @@ class EntraTuiApp(App[None]):
         self.query_one("#token-pane").border_title = "Claims & expiry"
         self._show_profiles()
         self.set_interval(30, self._refresh_relative_times)
-        self.query_one(ProfileList).focus()
         if self._on_first_frame is not None:
             self.call_after_refresh(self._start_background, self._on_first_frame)
 
