@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 
 from rich.text import Text
@@ -63,13 +64,14 @@ class ClaimsTable(DataTable):
             self.add_column("Meaning", width=meaning_width, key="meaning")
         if self._token is None:
             return
+        widths = (CLAIM_WIDTH, value_width, meaning_width)
         for row in explain_claims(self._token, self._clock()):
             cells = [Text(row.name, style="bold"), _value_cell(row.value, row.note)]
             if meaning_width:
                 cells.append(Text(row.meaning, style="dim"))
             elif row.meaning:
                 cells[1].append(f"\n{row.meaning}", style="dim")
-            self.add_row(*cells, key=row.name, height=None)
+            self.add_row(*cells, key=row.name, height=_height(cells, widths))
 
 
 def _value_cell(value: str, note: str) -> Text:
@@ -77,3 +79,16 @@ def _value_cell(value: str, note: str) -> Text:
     if note:
         text.append(f"\n{note}", style="italic dim")
     return text
+
+
+def _height(cells: list[Text], widths: tuple[int, ...]) -> int:
+    """Rows' wrapped height, computed here: letting DataTable measure each cell (height=None)
+    cost ~50 ms per switch. Wraps like Rich does: at spaces, folding longer words."""
+    return max(_lines(cell.plain, width) for cell, width in zip(cells, widths, strict=False))
+
+
+def _lines(text: str, width: int) -> int:
+    if width <= 0:
+        return 1
+    return sum(len(textwrap.wrap(line, width, break_on_hyphens=False)) or 1
+               for line in text.split("\n"))
