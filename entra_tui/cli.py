@@ -122,6 +122,7 @@ def run_tui(*, config: Path | None, demo: bool) -> int:
     try:
         app.run()
     finally:
+        app.cancel_all()
         if environment is not None:
             environment.stop()
     return app.return_code or EXIT_OK

@@ -142,8 +142,12 @@ def test_device_code_then_cache_then_refresh_then_sign_out(sandbox: Sandbox,
     assert manager.sign_out(profile) > 0
     again: list[DeviceCodePrompt] = []
     cancel = threading.Event()
-    cancel.set()
-    cancelled = manager.acquire(profile, on_device_code=again.append, cancel=cancel)
+
+    def shown_then_cancelled(prompt: DeviceCodePrompt) -> None:
+        again.append(prompt)
+        cancel.set()
+
+    cancelled = manager.acquire(profile, on_device_code=shown_then_cancelled, cancel=cancel)
     assert again, "after sign-out the user must sign in again"
     assert cancelled.error is not None and cancelled.error.kind is FailureKind.CANCELLED
 
@@ -290,3 +294,23 @@ def test_device_code_expiry_is_70019(tmp_path: Path) -> None:
         assert time.time() - started < 30
         assert result.error is not None
         assert result.error.code in (70019, None)  # MSAL may stop polling at expires_at itself
+
+
+def test_interactive_cancel_ends_the_wait_at_once(sandbox: Sandbox, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """No browser ever answers; cancelling must not wait for MSAL's timeout."""
+    monkeypatch.setenv("BROWSER", "/bin/true")
+    import webbrowser
+
+    monkeypatch.setattr(webbrowser, "_tryorder", None)
+    cancel = threading.Event()
+    outcome: list[object] = []
+    worker = threading.Thread(target=lambda: outcome.append(SessionManager().acquire(
+        user_profile(sandbox, tmp_path, "interactive"), cancel=cancel)))
+    worker.start()
+    time.sleep(1.0)
+    cancel.set()
+    worker.join(timeout=10)
+    assert not worker.is_alive()
+    assert outcome[0].error is not None  # type: ignore[attr-defined]
+    assert outcome[0].error.kind is FailureKind.CANCELLED  # type: ignore[attr-defined]

@@ -74,7 +74,7 @@ async def _in_process(switches: int, repeats: int) -> dict[str, list[float]]:
     app, environment = build_app(demo=True)
     assert environment is not None
     samples: dict[str, list[float]] = {"switch_ms": [], "big_token_ms": [],
-                                       "acquire_overhead_ms": []}
+                                       "acquire_overhead_ms": [], "noop_press_ms": []}
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             names = [p.name for p in app.query_one(ProfileList).ordered[:2]]
@@ -82,6 +82,11 @@ async def _in_process(switches: int, repeats: int) -> dict[str, list[float]]:
                 await pilot.press(str(number), "a")
                 await _until(pilot, lambda n=name: n in app.tokens)
             table = app.query_one(ClaimsTable)
+            for _ in range(repeats):  # Pilot's own cost of a key press that does nothing
+                started = time.perf_counter()
+                await pilot.press("z")
+                await pilot.pause()
+                samples["noop_press_ms"].append((time.perf_counter() - started) * 1000)
             for index in range(switches):
                 number = 1 + index % 2
                 expected = app.tokens[names[number - 1]].access_token

@@ -146,11 +146,12 @@ class SessionManager:
         if silent is not None:
             return silent
         if flow == "device_code":
-            return self._device_code(app, scopes, on_device_code, cancel), "identity provider"
+            return _interruptible(lambda: self._device_code(app, scopes, on_device_code, cancel),
+                                  cancel), "identity provider"
         if flow == "interactive":
-            return app.acquire_token_interactive(
+            return _interruptible(lambda: app.acquire_token_interactive(
                 scopes, port=profile.redirect_port or None,
-                timeout=INTERACTIVE_TIMEOUT_SECONDS), "identity provider"
+                timeout=INTERACTIVE_TIMEOUT_SECONDS), cancel), "identity provider"
         password = resolve_reference(profile.password or "", base_dir=profile.base_dir)
         if not is_microsoft_host(profile.authority_host):
             # MSAL's user-realm lookup drops the port from the URL (it would call
@@ -275,6 +276,33 @@ def _read_assertion(path: Path) -> str:
     if not token:
         raise CredentialError(f"federated token file {path} is empty")
     return token
+
+
+def _interruptible(call: Callable[[], dict[str, Any]],
+                   cancel: threading.Event | None) -> dict[str, Any]:
+    """Run a sign-in that waits on a person in a daemon thread, so a cancel (or quitting the
+    app) returns at once. MSAL offers no way to stop its browser listener early; the
+    abandoned thread ends with MSAL's own timeout, or with the process."""
+    if cancel is None:
+        return call()
+    outcome: dict[str, Any] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome["result"] = call()
+        except BaseException as exc:  # handed to the caller's thread below
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="entra-tui-sign-in", daemon=True).start()
+    while not done.wait(0.1):
+        if cancel.is_set():
+            return {}
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
 
 
 def _cache_of(app: Any) -> Any:

@@ -368,6 +368,12 @@ class EntraTuiApp(App[None]):
         if screen is not None and screen.is_attached and self.screen is screen:
             screen.dismiss(None)
 
+    def cancel_all(self) -> None:
+        """Stop every sign-in in flight (device code, browser), e.g. when the app quits, so
+        no worker thread keeps the process alive."""
+        for cancel in self.cancels.values():
+            cancel.set()
+
     def action_sign_out(self) -> None:
         profile = self.current
         if profile is None:
