@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from entra_tui.core.token import DecodedToken
-from entra_tui.core.verify import Verification
+if TYPE_CHECKING:
+    from entra_tui.core.token import DecodedToken
+    from entra_tui.core.verify import Verification
 
 MAX_ENTRIES = 20
 _ids = itertools.count(1)

@@ -15,8 +15,8 @@ from typing import Any
 
 from entra_tui.core.clouds import CLOUD_HOSTS, MULTI_TENANT_ALIASES, authority_host_for
 from entra_tui.core.errors import ConfigError, CredentialError
+from entra_tui.core.expectations import DEFAULT_CLOCK_SKEW, Expectations
 from entra_tui.core.secrets import resolve_path, validate_reference
-from entra_tui.core.validation import DEFAULT_CLOCK_SKEW, Expectations
 
 CONFIG_ENV_VAR = "ENTRA_TUI_CONFIG"
 FLOWS = ("client_secret", "client_certificate", "federated", "device_code", "interactive",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from entra_tui.core.aadsts import AadstsHelp, help_for
+if TYPE_CHECKING:
+    from entra_tui.core.aadsts import AadstsHelp
 
 
 class FailureKind(Enum):
@@ -32,6 +34,8 @@ class AcquireError:
 
     @property
     def help(self) -> AadstsHelp | None:
+        from entra_tui.core.aadsts import help_for
+
         return help_for(self.code)
 
     @property

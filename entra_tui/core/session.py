@@ -19,11 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from entra_tui.core.cache import build_token_cache
-from entra_tui.core.certificates import load_certificate_credential
 from entra_tui.core.clouds import is_microsoft_host
 from entra_tui.core.errors import CredentialError, EntraTuiError
-from entra_tui.core.failures import from_error_response, from_exception
 from entra_tui.core.profiles import Profile
 from entra_tui.core.results import AcquireError, AcquireResult, FailureKind
 from entra_tui.core.secrets import resolve_path, resolve_reference
@@ -66,6 +63,8 @@ class SessionManager:
         cancel: threading.Event | None = None, user_assertion: str | None = None,
     ) -> AcquireResult:
         """Get an access token for `profile`; failures come back inside the result."""
+        from entra_tui.core.failures import from_error_response, from_exception
+
         started = time.perf_counter()
         try:
             if self._before_network is not None:
@@ -204,6 +203,8 @@ class SessionManager:
     def _build_app(self, profile: Profile) -> Any:
         import msal
 
+        from entra_tui.core.cache import build_token_cache
+
         cache = build_token_cache(profile.name, persistent=profile.token_cache == "persistent",
                                   allow_unencrypted=profile.allow_unencrypted_cache)
         http_client = self._http_session(profile)
@@ -229,6 +230,8 @@ class SessionManager:
             path = _federated_token_path(profile)
             return {"client_assertion": functools.partial(_read_assertion, path)}
         if profile.certificate and (profile.flow == "client_certificate" or not profile.secret):
+            from entra_tui.core.certificates import load_certificate_credential
+
             password = (resolve_reference(profile.certificate_password,
                                           base_dir=profile.base_dir)
                         if profile.certificate_password else None)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from entra_tui.core.expectations import Expectations
 from entra_tui.core.timefmt import local_time
 from entra_tui.core.token import DecodedToken
 from entra_tui.core.verify import SignatureState, Verification
-
-DEFAULT_CLOCK_SKEW = 300
 
 
 class Outcome(Enum):
@@ -17,23 +16,6 @@ class Outcome(Enum):
     FAILED = "failed"
     NOT_CHECKED = "not checked"
 
-
-@dataclass(frozen=True)
-class Expectations:
-    """What an API expects of the tokens it accepts; empty means "not checked"."""
-
-    audiences: tuple[str, ...] = ()
-    issuers: tuple[str, ...] = ()
-    tenant: str | None = None
-    roles: tuple[str, ...] = ()
-    scopes: tuple[str, ...] = ()
-    version: str | None = None
-    clock_skew: int = DEFAULT_CLOCK_SKEW
-
-    @property
-    def empty(self) -> bool:
-        return not (self.audiences or self.issuers or self.tenant or self.roles or self.scopes
-                    or self.version)
 
 
 @dataclass(frozen=True)

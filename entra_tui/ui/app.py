@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -22,14 +23,12 @@ from textual.worker import Worker, WorkerState
 from entra_tui import __version__
 from entra_tui.core.clipboard import SystemClipboard
 from entra_tui.core.errors import ConfigError, TokenDecodeError
+from entra_tui.core.expectations import Expectations
 from entra_tui.core.history import InspectedToken, TokenHistory
-from entra_tui.core.paste import PastedToken
 from entra_tui.core.profiles import Profile, ProfileSet
 from entra_tui.core.results import AcquireResult
 from entra_tui.core.session import DeviceCodePrompt, SessionManager
 from entra_tui.core.token import DecodedToken, decode_token
-from entra_tui.core.validation import Expectations, validation_report
-from entra_tui.core.verify import KeyFetcher, Verification, verify_with_file
 from entra_tui.ui.messages import (
     AcquireFailed,
     DeviceCodeShown,
@@ -41,6 +40,9 @@ from entra_tui.ui.widgets.claims_table import ClaimsTable
 from entra_tui.ui.widgets.expiry_bar import ExpiryBar
 from entra_tui.ui.widgets.profile_list import ProfileList
 from entra_tui.ui.widgets.token_summary import TokenSummary
+
+if TYPE_CHECKING:
+    from entra_tui.core.verify import KeyFetcher, Verification
 
 
 class EntraTuiApp(App[None]):
@@ -106,7 +108,7 @@ class EntraTuiApp(App[None]):
         self.history = TokenHistory()
         self.viewing: InspectedToken | None = None
         self.verifying: set[int] = set()
-        self.key_fetcher = KeyFetcher()
+        self._key_fetcher: KeyFetcher | None = None
         self.working: set[str] = set()
         self.cancels: dict[str, threading.Event] = {}
         self.device_screens: dict[str, ModalScreen[None]] = {}
@@ -157,8 +159,6 @@ class EntraTuiApp(App[None]):
         message.update(note)
         message.set_class(self.config_error is not None, "error")
         message.display = bool(note)
-        for profile in profiles:  # keys for their tokens may be fetched from their authority
-            self.key_fetcher.trust(profile.authority_host, profile.ca_bundle)
         profile_list.show_profiles(profiles)
         self._select(profile_list.ordered[0] if profile_list.ordered else None)
 
@@ -247,7 +247,7 @@ class EntraTuiApp(App[None]):
 
         self.push_screen(PasteDialog(text), self._pasted)
 
-    def _pasted(self, pasted: tuple[PastedToken, DecodedToken] | None) -> None:
+    def _pasted(self, pasted: tuple[Any, DecodedToken] | None) -> None:
         if pasted is not None:
             found, token = pasted
             self.inspect(token, f"pasted ({found.found_in})")
@@ -274,12 +274,26 @@ class EntraTuiApp(App[None]):
 
         def chosen(path: object) -> None:
             if path is not None:
+                from entra_tui.core.verify import verify_with_file
+
                 self._start_verification(entry, lambda: verify_with_file(entry.token, path))
 
         from entra_tui.ui.screens.file_prompt import FilePrompt
 
         self.push_screen(FilePrompt("Path of a JWKS (JSON) or PEM key/certificate file:"),
                          chosen)
+
+    @property
+    def key_fetcher(self) -> KeyFetcher:
+        """Made on first use; trusts every profile's authority for fetching keys."""
+        if self._key_fetcher is None:
+            from entra_tui.core.verify import KeyFetcher
+
+            self._key_fetcher = KeyFetcher()
+        if self.profile_set is not None:
+            for profile in self.profile_set.profiles:
+                self._key_fetcher.trust(profile.authority_host, profile.ca_bundle)
+        return self._key_fetcher
 
     def _start_verification(self, entry: InspectedToken,
                             check: Callable[[], Verification]) -> None:
@@ -306,6 +320,8 @@ class EntraTuiApp(App[None]):
             return
         profile = self.current
         expect = profile.expect if profile else Expectations()
+        from entra_tui.core.validation import validation_report
+
         report = validation_report(entry.token, expect, self.clock(),
                                    entry.verification)
         subject = (f"{entry.origin}, checked against what profile {profile.name} expects"

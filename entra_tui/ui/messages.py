@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from entra_tui.core.results import AcquireResult
-from entra_tui.core.session import DeviceCodePrompt
-from entra_tui.core.verify import Verification
+if TYPE_CHECKING:
+    from entra_tui.core.results import AcquireResult
+    from entra_tui.core.session import DeviceCodePrompt
+    from entra_tui.core.verify import Verification
 
 
 class TokenAcquired(Message):
