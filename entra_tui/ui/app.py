@@ -137,7 +137,10 @@ class EntraTuiApp(App[None]):
         self._show_profiles()
         self.set_interval(30, self._refresh_relative_times)
         if self._on_first_frame is not None:
-            self.call_after_refresh(self._start_background, self._on_first_frame)
+            # After the first frame has reached the terminal: a thread importing crypto would
+            # otherwise hold the GIL while Textual's writer thread draws it.
+            self.call_after_refresh(self.set_timer, 0.15, partial(
+                self._start_background, self._on_first_frame))
 
     def _start_background(self, task: Callable[[], None]) -> None:
         self.run_worker(task, thread=True, group="startup", exit_on_error=False)
