@@ -53,6 +53,15 @@ async def main() -> None:
             await pilot.press("escape", "p")
             await pilot.pause(0.2)
             app.save_screenshot("paste.svg", str(OUT))
+            await pilot.press("escape")
+            app.query_one(ProfileList).highlight_profile("contoso-ops-device")
+            await pilot.pause(0.1)
+            await pilot.press("a")
+            while type(app.screen).__name__ != "DeviceCodeScreen":
+                await pilot.pause(0.05)
+            await pilot.pause(0.2)
+            app.save_screenshot("device-code.svg", str(OUT))
+            await pilot.press("escape")
     finally:
         environment.stop()
     print(f"wrote {', '.join(sorted(p.name for p in OUT.glob('*.svg')))} in {OUT}")
