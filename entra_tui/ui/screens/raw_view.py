@@ -18,7 +18,11 @@ SEGMENT_STYLES = ("bold red", "bold magenta", "bold cyan")
 
 
 class RawView(ModalScreen[None]):
-    BINDINGS = [Binding("escape,r,q", "close", "Close", id="raw.close")]
+    """The signature is masked until revealed: without it the token cannot be replayed, so
+    the screen can be shared or captured safely."""
+
+    BINDINGS = [Binding("escape,r,q", "close", "Close", id="raw.close"),
+                Binding("s", "reveal", "Reveal signature", id="raw.reveal")]
 
     def __init__(self, token: DecodedToken) -> None:
         super().__init__()
@@ -31,13 +35,16 @@ class RawView(ModalScreen[None]):
             yield Static(Text("Payload", style="bold"))
             yield Static(_json(self.token.claims), id="raw-payload")
             yield Static(Text("Encoded (header . payload . signature)", style="bold"))
-            yield Static(_segments(self.token), id="raw-segments")
+            yield Static(_segments(self.token, reveal=False), id="raw-segments")
 
     def on_mount(self) -> None:
         box = self.query_one("#raw-box")
         box.border_title = "Raw token"
-        box.border_subtitle = "Esc closes"
+        box.border_subtitle = "s reveals the signature · Esc closes"
         box.focus()
+
+    def action_reveal(self) -> None:
+        self.query_one("#raw-segments", Static).update(_segments(self.token, reveal=True))
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -49,10 +56,12 @@ def _json(data: object) -> Syntax:
                   word_wrap=True, background_color="default")
 
 
-def _segments(token: DecodedToken) -> Text:
+def _segments(token: DecodedToken, *, reveal: bool) -> Text:
     text = Text()
     for index, segment in enumerate(token.segments):
         if index:
             text.append(".", style="bold")
-        text.append(segment, style=SEGMENT_STYLES[index % 3])
+        shown = segment if reveal or index != 2 or len(segment) < 12 else (
+            f"{segment[:4]}…{segment[-4:]} (signature hidden: s reveals)")
+        text.append(shown, style=SEGMENT_STYLES[index % 3])
     return text
