@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,15 @@ class Profile:
     description: str = ""
     expect: Expectations = field(default_factory=Expectations)
     base_dir: Path = field(default_factory=Path.cwd, compare=False)
+
+    def __hash__(self) -> int:
+        """Profiles key the session manager's MSAL apps, hashed on every acquisition: compute
+        the hash of the ~25 fields once."""
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash(tuple(getattr(self, f.name) for f in fields(self) if f.compare))
+            object.__setattr__(self, "_hash", cached)
+        return cached
 
     @property
     def authority(self) -> str:

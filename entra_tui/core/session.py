@@ -21,6 +21,7 @@ from typing import Any
 
 from entra_tui.core.clouds import is_microsoft_host
 from entra_tui.core.errors import CredentialError, EntraTuiError
+from entra_tui.core.failures import from_error_response, from_exception
 from entra_tui.core.profiles import Profile
 from entra_tui.core.results import AcquireError, AcquireResult, FailureKind
 from entra_tui.core.secrets import resolve_path, resolve_reference
@@ -63,8 +64,6 @@ class SessionManager:
         cancel: threading.Event | None = None, user_assertion: str | None = None,
     ) -> AcquireResult:
         """Get an access token for `profile`; failures come back inside the result."""
-        from entra_tui.core.failures import from_error_response, from_exception
-
         started = time.perf_counter()
         try:
             if self._before_network is not None:
