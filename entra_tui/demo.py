@@ -160,6 +160,17 @@ scopes = ["api://contoso-orders/.default"]
 authority_host = "{host}"
 ca_bundle = "{ca}"
 
+[profiles.contoso-billing-x5c]
+description = "Certificate as PEM, sending x5c (subject name + issuer authentication)"
+tenant = "{contoso.domain}"
+client_id = "{billing.client_id}"
+flow = "client_certificate"
+certificate = "{sandbox.certificate_path(billing.slug)}"
+send_certificate_chain = true
+scopes = ["api://contoso-orders/.default"]
+authority_host = "{host}"
+ca_bundle = "{ca}"
+
 [profiles.contoso-webapp-mi]
 description = "Managed identity through the App Service endpoint (IDENTITY_ENDPOINT)"
 tenant = "{contoso.domain}"

@@ -28,7 +28,8 @@ def claims(app: EntraTuiApp, name: str) -> dict[str, object]:
 
 
 @pytest.mark.parametrize(("name", "azpacr"), [
-    ("contoso-billing-pfx", "2"), ("contoso-deploy-bot", "2"), ("contoso-webapp-mi", "2")])
+    ("contoso-billing-cert", "2"), ("contoso-billing-x5c", "2"), ("contoso-billing-pfx", "2"),
+    ("contoso-deploy-bot", "2"), ("contoso-webapp-mi", "2"), ("fabrikam-inventory", "1")])
 async def test_app_only_flows(demo: tuple[EntraTuiApp, FakeClock], name: str,
                               azpacr: str) -> None:
     app, _ = demo

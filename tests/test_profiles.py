@@ -189,3 +189,14 @@ def test_managed_identity_needs_no_tenant_or_client(tmp_path: Path) -> None:
     text = '[profiles.mi]\nflow = "managed_identity"\nscopes = ["https://vault.azure.net/.default"]\n'
     profile = load_profiles(write(tmp_path, text)).profiles[0]
     assert profile.client_id == "" and "system-assigned" in profile.credential_summary
+
+
+def test_settings_make_cache_persistence_global(tmp_path: Path) -> None:
+    text = ('[settings]\ntoken_cache = "persistent"\nallow_unencrypted_cache = true\n\n'
+            + GOOD.replace('secret = "env:GRAPH_DAEMON_SECRET"',
+                           'secret = "env:GRAPH_DAEMON_SECRET"\ntoken_cache = "memory"'))
+    daemon, gov = load_profiles(write(tmp_path, text)).profiles
+    assert (daemon.token_cache, gov.token_cache) == ("memory", "persistent")
+    assert gov.allow_unencrypted_cache
+    with pytest.raises(ConfigError, match="settings: unknown key 'colour'"):
+        load_profiles(write(tmp_path, '[settings]\ncolour = "red"\n'))

@@ -184,3 +184,33 @@ def test_stop_frees_the_port_and_removes_keys() -> None:
     assert not state_dir.exists()
     with pytest.raises(requests.ConnectionError):
         requests.get(f"https://127.0.0.1:{port}/", timeout=2, verify=False)
+
+
+def device_code(sandbox: Sandbox) -> dict[str, object]:
+    return http(sandbox).post(
+        f"{sandbox.base_url}/{CONTOSO.tenant_id}/oauth2/v2.0/devicecode",
+        data={"client_id": CLI_TOOL.client_id,
+              "scope": "api://contoso-orders/Orders.Read openid"}).json()
+
+
+def redeem(sandbox: Sandbox, code: str) -> requests.Response:
+    return http(sandbox).post(token_url(sandbox), data={
+        "grant_type": "urn:ietf:params:oauth:grant-type:device_code",
+        "client_id": CLI_TOOL.client_id, "device_code": code})
+
+
+def test_device_code_pending_then_approved_then_used(sandbox: Sandbox) -> None:
+    started = device_code(sandbox)
+    pending = redeem(sandbox, str(started["device_code"]))
+    assert pending.status_code == 400 and pending.json()["error_codes"] == [70016]
+    assert pending.json()["error"] == "authorization_pending"
+    http(sandbox).post(f"{sandbox.base_url}/device", data={"code": started["user_code"]})
+    assert "access_token" in redeem(sandbox, str(started["device_code"])).json()
+    assert redeem(sandbox, str(started["device_code"])).json()["error"] == "invalid_grant"
+
+
+def test_device_code_expiry_is_70019(sandbox: Sandbox) -> None:
+    started = device_code(sandbox)
+    sandbox._device_codes._by_device[str(started["device_code"])].expires_at = 0
+    expired = redeem(sandbox, str(started["device_code"]))
+    assert expired.json()["error_codes"] == [70019]

@@ -154,10 +154,28 @@ def parse_profiles(data: bytes, path: Path) -> ProfileSet:
             "'profiles' must be a table of [profiles.NAME] sections", path=str(path),
             line=_line_of(text, r"^\s*profiles\s*="),
         )
+    defaults = _settings(document.get("settings", {}), path, text)
     profiles = tuple(
-        _profile_from_table(name, table, path, text) for name, table in tables.items()
+        _profile_from_table(name, {**defaults, **table} if isinstance(table, dict) else table,
+                            path, text)
+        for name, table in tables.items()
     )
     return ProfileSet(path=path, profiles=profiles)
+
+
+SETTINGS_DEFAULTS = ("token_cache", "allow_unencrypted_cache")
+
+
+def _settings(table: Any, path: Path, text: str) -> dict[str, Any]:
+    """[settings]: defaults every profile inherits (a profile's own value wins)."""
+    line = _line_of(text, r"^\s*\[\s*settings\s*\]")
+    if not isinstance(table, dict):
+        raise ConfigError("'settings' must be a table: [settings]", path=str(path), line=line)
+    unknown = sorted(set(table) - set(SETTINGS_DEFAULTS))
+    if unknown:
+        raise ConfigError(f"settings: unknown key '{unknown[0]}' (known: "
+                          f"{', '.join(SETTINGS_DEFAULTS)})", path=str(path), line=line)
+    return dict(table)
 
 
 def _profile_from_table(name: str, table: Any, path: Path, text: str) -> Profile:
