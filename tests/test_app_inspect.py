@@ -208,3 +208,13 @@ async def test_inspect_clipboard_without_one_says_how(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("P")
         assert any("No system clipboard" in n.message for n in app._notifications)
+
+
+async def test_an_enormous_claim_is_shortened_on_screen(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        await paste(pilot, app, make({"aud": "x", "blob": "y" * 1_000_000}))
+        shown = str(app.query_one(ClaimsTable).get_row("blob")[1])
+        assert len(shown) < 3000 and "998,000 more characters" in shown
+        assert app.viewing.token.claims["blob"] == "y" * 1_000_000  # type: ignore[union-attr]

@@ -13,6 +13,7 @@ from entra_tui.core.token import DecodedToken
 
 CLAIM_WIDTH = 12
 WIDE_ENOUGH_FOR_MEANING = 72
+MAX_SHOWN_CHARS = 2000
 
 
 class ClaimsTable(DataTable):
@@ -75,6 +76,9 @@ class ClaimsTable(DataTable):
 
 
 def _value_cell(value: str, note: str) -> Text:
+    if len(value) > MAX_SHOWN_CHARS:  # a hostile 1 MB claim must not freeze the screen
+        hidden = len(value) - MAX_SHOWN_CHARS
+        value = f"{value[:MAX_SHOWN_CHARS]}… ({hidden:,} more characters; r shows them all)"
     text = Text(value)
     if note:
         text.append(f"\n{note}", style="italic dim")
