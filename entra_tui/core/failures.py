@@ -59,12 +59,36 @@ def from_exception(exc: BaseException, authority: str) -> AcquireError:
     discovery = _discovery_error_body(exc)
     if discovery is not None:
         return from_error_response(discovery)
+    status = _http_status(exc)
+    if status is not None:
+        what = HTTP_TROUBLE.get(status, "an error")
+        return AcquireError(
+            FailureKind.NETWORK, f"{authority} answered HTTP {status} ({what}) instead of a "
+            "token", hint="Entra (or a proxy in front of it) is having trouble: wait a minute "
+            "and retry; check status.azure.com if it persists.")
+    if isinstance(exc, json.JSONDecodeError):
+        return AcquireError(
+            FailureKind.NETWORK, f"{authority} sent an answer that is not valid JSON (an "
+            "outage page, a throttling page or a proxy in the way?)",
+            hint="Retry in a moment; if it persists, check HTTPS_PROXY and the authority host.")
     if isinstance(exc, ValueError) and "authority" in str(exc).lower():
         return AcquireError(
             FailureKind.NETWORK, f"{authority} did not serve a usable OpenID configuration",
             hint="Check the tenant and the cloud or authority_host.")
     return AcquireError(FailureKind.NETWORK, f"unexpected answer from {authority}: "
                         f"{type(exc).__name__}")
+
+
+HTTP_TROUBLE = {429: "too many requests", 500: "internal error", 502: "bad gateway",
+                503: "service unavailable", 504: "gateway timeout"}
+_MSAL_HTTP_ERROR = re.compile(r"HTTP Error: (\d{3})")
+
+
+def _http_status(exc: BaseException) -> int | None:
+    """MSAL reports a non-JSON 5xx as MsalServiceError('HTTP Error: 503')."""
+    match = _MSAL_HTTP_ERROR.search(str(exc)) if type(exc).__name__ == "MsalServiceError" \
+        else None
+    return int(match.group(1)) if match else None
 
 
 def _discovery_error_body(exc: BaseException) -> dict[str, Any] | None:
@@ -93,8 +117,8 @@ def _connection_reason(exc: BaseException) -> str:
     if "name or service not known" in text or "nodename nor servname" in text \
             or "getaddrinfo" in text:
         return "host name not found"
-    if "reset" in text:
-        return "connection reset"
+    if "reset" in text or "aborted" in text or "without response" in text:
+        return "the connection was dropped before the answer was complete"
     return "unreachable"
 
 

@@ -10,6 +10,7 @@ in thread workers.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import threading
 import time
@@ -25,6 +26,12 @@ from entra_tui.core.failures import from_error_response, from_exception
 from entra_tui.core.profiles import Profile
 from entra_tui.core.results import AcquireError, AcquireResult, FailureKind
 from entra_tui.core.secrets import resolve_path, resolve_reference
+
+# MSAL logs whole HTTP responses (tokens included) when one cannot be parsed; with no handler
+# configured, Python would print them to stderr, onto the TUI's screen. Keep them silent.
+_msal_log = logging.getLogger("msal")
+_msal_log.addHandler(logging.NullHandler())
+_msal_log.propagate = False
 
 DEFAULT_TIMEOUT_SECONDS = 20.0
 INTERACTIVE_TIMEOUT_SECONDS = 300

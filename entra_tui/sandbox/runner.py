@@ -18,6 +18,7 @@ from typing import Any
 
 from entra_tui.sandbox.devicecodes import DeviceCodes
 from entra_tui.sandbox.directory import TENANTS, WORKLOAD_ISSUER, WORKLOAD_SUBJECT, Tenant
+from entra_tui.sandbox.faults import Faults
 from entra_tui.sandbox.files import write_private
 
 HOST = "127.0.0.1"
@@ -41,6 +42,7 @@ class Sandbox:
         # What App Service would put in IDENTITY_HEADER: proves a caller is on the "host".
         self.identity_header = secrets.token_urlsafe(24)
         self._workload_key: object = None
+        self.faults = Faults()
 
     # --- where things are -------------------------------------------------------------
     @property
@@ -171,7 +173,7 @@ class Sandbox:
             base_url=self.base_url, signing_key=pki.make_signing_key(),
             client_certificates=certificates, device_codes=self._device_codes,
             workload_key=self._workload_key, identity_header=self.identity_header,  # type: ignore[arg-type]
-            device_poll_interval=self._device_poll_interval))
+            device_poll_interval=self._device_poll_interval), self.faults)
 
     def _serve(self) -> None:
         assert self._server is not None

@@ -6,10 +6,12 @@ from __future__ import annotations
 import contextlib
 import socket
 import ssl
+import struct
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
+from entra_tui.sandbox.faults import Fault, Faults
 from entra_tui.sandbox.wire import MAX_BODY_BYTES, Request, Response
 
 if TYPE_CHECKING:
@@ -17,13 +19,14 @@ if TYPE_CHECKING:
 
 
 def make_server(listening: socket.socket, context: ssl.SSLContext,
-                endpoints: Endpoints) -> Server:
+                endpoints: Endpoints, faults: Faults) -> Server:
     """Serve on an already bound and listening socket."""
     server = Server(listening.getsockname(), Handler, bind_and_activate=False)
     server.socket.close()
     server.socket = listening
     server.ssl_context = context
     server.endpoints = endpoints
+    server.faults = faults
     return server
 
 
@@ -31,6 +34,7 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     ssl_context: ssl.SSLContext
     endpoints: Endpoints
+    faults: Faults
     # Time spent handling requests, so a benchmark can subtract the server's own share.
     served_seconds = 0.0
 
@@ -72,10 +76,36 @@ class Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self, body: bytes) -> None:
         started = time.perf_counter()
+        fault = self.server.faults.take(self.path)
+        if fault is not None and self._misbehave(fault):
+            return
         headers = {name.lower(): value for name, value in self.headers.items()}
         response = self.server.endpoints.handle(Request(self.command, self.path, headers, body))
+        if fault is not None and fault.kind == "malformed_json":
+            response = Response(response.status, response.body[: len(response.body) // 2])
+        elif fault is not None and fault.kind == "no_access_token":
+            response = Response.json(200, {"token_type": "Bearer", "expires_in": 3599})
         self._send(response)
         self.server.served_seconds += time.perf_counter() - started
+
+    def _misbehave(self, fault: Fault) -> bool:
+        """Apply a fault that replaces the answer; True when nothing more is to be sent."""
+        if fault.kind == "slow":
+            time.sleep(fault.delay)
+            return False
+        if fault.kind == "reset":
+            with contextlib.suppress(OSError):  # RST instead of an orderly close
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                           struct.pack("ii", 1, 0))
+                self.connection.close()
+            self.close_connection = True
+            return True
+        if fault.kind == "status":
+            headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
+            self._send(Response(fault.status, b"<html>Service Unavailable</html>",
+                                "text/html", headers))
+            return True
+        return False
 
     def _send(self, response: Response) -> None:
         self.send_response(response.status)
