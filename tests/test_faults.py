@@ -88,3 +88,36 @@ async def test_other_profiles_stay_usable_while_one_waits(
         await pilot.press("j", "k")  # keys are handled meanwhile
         await wait_until(pilot, lambda: "contoso-orders-sync" in app.tokens, timeout=15)
         assert not [w for w in app.workers if w.is_running and w.group.startswith("acquire:")]
+
+
+def test_profile_timeout_and_cancelling_a_request_in_flight(faulty: Sandbox,
+                                                            tmp_path: Path) -> None:
+    import threading
+    from dataclasses import replace
+
+    faulty.faults.inject(Fault("slow", delay=3, path_contains="/oauth2/v2.0/token"))
+    quick = replace(sandbox_profile(faulty, tmp_path), timeout_seconds=1)
+    failed = SessionManager(timeout=60).acquire(quick)  # the profile's 1 s wins
+    assert failed.error is not None and "did not answer in time" in failed.error.summary
+    cancel = threading.Event()
+    threading.Timer(0.3, cancel.set).start()
+    cancelled = SessionManager(timeout=60).acquire(sandbox_profile(faulty, tmp_path),
+                                                   cancel=cancel)
+    # CANCELLED (not a token) means it returned before the slow answer arrived.
+    assert cancelled.error is not None and cancelled.error.kind is FailureKind.CANCELLED
+
+
+async def test_escape_cancels_the_selected_profiles_request(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.current is not None)
+        sandbox_env = app._on_first_frame.__self__  # type: ignore[union-attr]
+        await wait_until(pilot, lambda: sandbox_env._server is not None)
+        sandbox_env.faults.inject(Fault("slow", delay=5, path_contains=CONTOSO.tenant_id,
+                                        remaining=1))
+        await pilot.press("a")
+        await wait_until(pilot, lambda: "contoso-orders-sync" in app.working)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: "contoso-orders-sync" not in app.working, timeout=3)
+        assert app.attempts["contoso-orders-sync"].error.kind is FailureKind.CANCELLED  # type: ignore[union-attr]

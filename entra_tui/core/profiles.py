@@ -31,7 +31,7 @@ KNOWN_KEYS = {
     "certificate", "certificate_thumbprint", "ca_bundle", "description", "expect",
     "certificate_password", "send_certificate_chain", "federated_token_file", "username",
     "password", "redirect_port", "assertion_profile", "auto_refresh_minutes", "token_cache",
-    "allow_unencrypted_cache",
+    "allow_unencrypted_cache", "timeout_seconds",
 }
 EXPECT_LISTS = {"audiences", "issuers", "roles", "scopes"}
 EXPECT_KEYS = EXPECT_LISTS | {"tenant", "version", "clock_skew"}
@@ -60,6 +60,7 @@ class Profile:
     auto_refresh_minutes: int | None = None
     token_cache: str = "memory"
     allow_unencrypted_cache: bool = False
+    timeout_seconds: int | None = None  # per HTTP request; default 20 s
     ca_bundle: str | None = None
     description: str = ""
     expect: Expectations = field(default_factory=Expectations)
@@ -163,7 +164,7 @@ def parse_profiles(data: bytes, path: Path) -> ProfileSet:
     return ProfileSet(path=path, profiles=profiles)
 
 
-SETTINGS_DEFAULTS = ("token_cache", "allow_unencrypted_cache")
+SETTINGS_DEFAULTS = ("token_cache", "allow_unencrypted_cache", "timeout_seconds")
 
 
 def _settings(table: Any, path: Path, text: str) -> dict[str, Any]:
@@ -286,6 +287,7 @@ def _profile_from_table(name: str, table: Any, path: Path, text: str) -> Profile
         auto_refresh_minutes=whole("auto_refresh_minutes", 1, 55),
         token_cache=token_cache,
         allow_unencrypted_cache=flag("allow_unencrypted_cache"),
+        timeout_seconds=whole("timeout_seconds", 1, 300),
         ca_bundle=str(resolve_path(ca_bundle, base_dir)) if ca_bundle else None,
         description=text_value("description", required=False) or "",
         expect=_expectations(table.get("expect"), fail),

@@ -80,8 +80,11 @@ class SessionManager:
                 FailureKind.NETWORK, f"the authority is not available: {exc}"))
         try:
             app = self._app_for(profile)
-            response, source = self._run_flow(app, profile, force_refresh, on_device_code,
-                                              cancel, user_assertion)
+            # Every flow can be cancelled mid-request: it runs in a daemon thread we can leave.
+            outcome = _interruptible(lambda: dict(zip(("response", "source"), self._run_flow(
+                app, profile, force_refresh, on_device_code, cancel, user_assertion),
+                strict=True)), cancel)
+            response, source = outcome.get("response", {}), outcome.get("source")
         except EntraTuiError as exc:
             return self._failed(profile, started, AcquireError(FailureKind.CONFIGURATION,
                                                                str(exc)))
@@ -151,12 +154,11 @@ class SessionManager:
         if silent is not None:
             return silent
         if flow == "device_code":
-            return _interruptible(lambda: self._device_code(app, scopes, on_device_code, cancel),
-                                  cancel), "identity provider"
+            return self._device_code(app, scopes, on_device_code, cancel), "identity provider"
         if flow == "interactive":
-            return _interruptible(lambda: app.acquire_token_interactive(
+            return app.acquire_token_interactive(
                 scopes, port=profile.redirect_port or None,
-                timeout=INTERACTIVE_TIMEOUT_SECONDS), cancel), "identity provider"
+                timeout=INTERACTIVE_TIMEOUT_SECONDS), "identity provider"
         password = resolve_reference(profile.password or "", base_dir=profile.base_dir)
         if not is_microsoft_host(profile.authority_host):
             # MSAL's user-realm lookup drops the port from the URL (it would call
@@ -255,7 +257,8 @@ class SessionManager:
         if profile.ca_bundle:
             session.trust_env = False
             session.verify = profile.ca_bundle
-        session.request = functools.partial(session.request, timeout=self._timeout)
+        session.request = functools.partial(session.request,
+                                            timeout=profile.timeout_seconds or self._timeout)
         return session
 
     def _failed(self, profile: Profile, started: float, error: AcquireError) -> AcquireResult:
@@ -289,9 +292,9 @@ def _read_assertion(path: Path) -> str:
 
 def _interruptible(call: Callable[[], dict[str, Any]],
                    cancel: threading.Event | None) -> dict[str, Any]:
-    """Run a sign-in that waits on a person in a daemon thread, so a cancel (or quitting the
-    app) returns at once. MSAL offers no way to stop its browser listener early; the
-    abandoned thread ends with MSAL's own timeout, or with the process."""
+    """Run a request in a daemon thread, so a cancel (or quitting the app) returns at once.
+    MSAL offers no way to stop a request, or its browser listener, early; the abandoned
+    thread ends with the request's timeout (MSAL's, for a browser sign-in) or the process."""
     if cancel is None:
         return call()
     outcome: dict[str, Any] = {}

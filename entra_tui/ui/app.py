@@ -20,7 +20,6 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
-from entra_tui import __version__
 from entra_tui.core.clipboard import SystemClipboard
 from entra_tui.core.errors import ConfigError, TokenDecodeError
 from entra_tui.core.expectations import Expectations
@@ -77,6 +76,8 @@ class EntraTuiApp(App[None]):
         Binding("right_square_bracket", "history(1)", "Newer token", show=False,
                 id="history.forward"),
         Binding("f5", "reload_profiles", "Reload", show=False, id="profiles.reload"),
+        Binding("escape", "cancel_acquisition", "Cancel", show=False, id="token.cancel",
+                tooltip="Stop waiting for the selected profile's token request"),
         Binding("q", "quit", "Quit", id="app.quit"),
         *[Binding(str(n), f"jump({n})", f"Profile {n}", show=False, id=f"profiles.jump{n}")
           for n in range(1, 10)],
@@ -387,6 +388,11 @@ class EntraTuiApp(App[None]):
         if screen is not None and screen.is_attached and self.screen is screen:
             screen.dismiss(None)
 
+    def action_cancel_acquisition(self) -> None:
+        profile = self.current
+        if profile is not None and profile.name in self.working:
+            self.cancels[profile.name].set()
+
     def cancel_all(self) -> None:
         """Stop every sign-in in flight (device code, browser), e.g. when the app quits, so
         no worker thread keeps the process alive."""
@@ -513,7 +519,3 @@ class EntraTuiApp(App[None]):
 
     def _refresh_relative_times(self) -> None:
         self.query_one(ClaimsTable).refresh_times()
-
-    @property
-    def version(self) -> str:
-        return __version__
