@@ -165,3 +165,15 @@ def test_a_server_that_never_answers_is_a_timeout(tmp_path: Path, sandbox: Sandb
             sandbox_profile(sandbox, tmp_path, authority_host=f"https://127.0.0.1:{port}"))
     assert result.error is not None and result.error.kind is FailureKind.NETWORK
     assert "did not answer in time" in result.error.summary
+
+
+def test_a_secret_file_others_can_read_is_warned_about(sandbox: Sandbox, tmp_path: Path) -> None:
+    profile = sandbox_profile(sandbox, tmp_path)
+    secret_file = tmp_path / "orders-sync.secret"
+    secret_file.chmod(0o644)
+    result = SessionManager().acquire(profile)
+    assert result.ok
+    assert len(result.warnings) == 1 and "chmod 600" in result.warnings[0]
+    assert ORDERS_SYNC.secret not in result.warnings[0]
+    secret_file.chmod(0o600)
+    assert SessionManager().acquire(profile).warnings == ()

@@ -41,6 +41,8 @@ def run_token(name: str | None, *, config: Path | None, as_json: bool, copy: boo
     if not result.ok or not result.access_token:
         _print_error(result.error, stderr)
         return EXIT_FAILED
+    for warning in result.warnings:
+        print(f"entra-tui token: warning: {warning}", file=stderr)
     if copy:
         from entra_tui.core.clipboard import SystemClipboard
 

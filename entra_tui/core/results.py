@@ -58,6 +58,7 @@ class AcquireResult:
     expires_in: int | None = None
     account: str | None = None  # the signed-in user, for user flows
     error: AcquireError | None = None
+    warnings: tuple[str, ...] = ()  # e.g. a secret file others can read
 
     @property
     def ok(self) -> bool:

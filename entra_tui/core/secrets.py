@@ -45,6 +45,22 @@ def resolve_reference(reference: str, *, base_dir: Path | None = None) -> str:
     return value.strip()
 
 
+def exposure_warning(reference: str | None, base_dir: Path | None = None,
+                     what: str = "secret file") -> str | None:
+    """A warning when a `file:` secret can be read by other users (mode wider than 0600)."""
+    if not reference or not reference.startswith("file:"):
+        return None
+    path = resolve_path(reference.partition(":")[2].strip(), base_dir)
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if os.name == "posix" and mode & 0o077:
+        return (f"{what} {path} is readable by other users (mode "
+                f"{mode & 0o777:o}); run: chmod 600 {path}")
+    return None
+
+
 def resolve_path(target: str, base_dir: Path | None) -> Path:
     """Expand `~` and make relative paths relative to the profile file, not the working dir."""
     path = Path(target).expanduser()

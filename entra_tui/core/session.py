@@ -25,7 +25,7 @@ from entra_tui.core.errors import CredentialError, EntraTuiError
 from entra_tui.core.failures import from_error_response, from_exception
 from entra_tui.core.profiles import Profile
 from entra_tui.core.results import AcquireError, AcquireResult, FailureKind
-from entra_tui.core.secrets import resolve_path, resolve_reference
+from entra_tui.core.secrets import exposure_warning, resolve_path, resolve_reference
 
 # MSAL logs whole HTTP responses (tokens included) when one cannot be parsed; with no handler
 # configured, Python would print them to stderr, onto the TUI's screen. Keep them silent.
@@ -102,6 +102,7 @@ class SessionManager:
             profile_name=profile.name,
             acquired_at=self._clock(),
             elapsed_ms=(time.perf_counter() - started) * 1000,
+            warnings=_exposure_warnings(profile),
             access_token=response["access_token"],
             id_token=response.get("id_token"),
             source=source or SOURCES.get(response.get("token_source", ""),
@@ -288,6 +289,14 @@ def _read_assertion(path: Path) -> str:
     if not token:
         raise CredentialError(f"federated token file {path} is empty")
     return token
+
+
+def _exposure_warnings(profile: Profile) -> tuple[str, ...]:
+    references = (profile.secret, profile.password, profile.certificate_password)
+    found = [exposure_warning(r, profile.base_dir) for r in references]
+    if profile.certificate:
+        found.append(exposure_warning(f"file:{profile.certificate}", what="certificate file"))
+    return tuple(w for w in found if w)
 
 
 def _interruptible(call: Callable[[], dict[str, Any]],

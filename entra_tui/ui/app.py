@@ -440,6 +440,8 @@ class EntraTuiApp(App[None]):
 
     def on_token_acquired(self, message: TokenAcquired) -> None:
         result = message.result
+        for warning in result.warnings:
+            self.notify(warning, title=result.profile_name, severity="warning", timeout=10)
         self.working.discard(result.profile_name)
         self.attempts[result.profile_name] = result
         self.tokens[result.profile_name] = result
