@@ -62,6 +62,11 @@ async def main() -> None:
             await pilot.pause(0.2)
             app.save_screenshot("device-code.svg", str(OUT))
             await pilot.press("escape")
+            await pilot.pause(0.2)
+            await pilot.press("f1")
+            await pilot.pause(0.2)
+            app.save_screenshot("help.svg", str(OUT))
+            await pilot.press("escape")
     finally:
         environment.stop()
     print(f"wrote {', '.join(sorted(p.name for p in OUT.glob('*.svg')))} in {OUT}")

@@ -58,6 +58,15 @@ class EntraTuiApp(App[None]):
         Binding("A", "acquire(True)", "Fresh token", id="token.acquire_fresh",
                 tooltip="Skip MSAL's cache and ask the identity provider"),
         Binding("c", "copy_token", "Copy token", id="token.copy"),
+        Binding("C", "copy_header", "Copy header", show=False, id="token.copy_header",
+                tooltip="Copy an 'Authorization: Bearer ...' header"),
+        Binding("i", "copy_id_token", "Copy ID token", show=False, id="token.copy_id"),
+        Binding("u", "copy_curl", "Copy as curl", show=False, id="token.copy_curl",
+                tooltip="A curl command calling the token's audience (Graph: /me or "
+                        "/organization)"),
+        Binding("y", "copy_claim", "Copy claim", show=False, id="claims.copy",
+                tooltip="Copy the selected claim's value"),
+        Binding("f1,question_mark", "help", "Help", id="app.help"),
         Binding("x", "sign_out", "Sign out", show=False, id="token.sign_out",
                 tooltip="Clear this profile's cached tokens (memory and disk)"),
         Binding("p", "paste_token", "Paste", id="inspect.paste",
@@ -493,6 +502,50 @@ class EntraTuiApp(App[None]):
             return
         self.copy_secret_text(entry.token.raw,
                               "Access token" if entry.profile_name else "Token")
+
+    def action_copy_header(self) -> None:
+        entry = self._need_token()
+        if entry is not None:
+            self.copy_secret_text(f"Authorization: Bearer {entry.token.raw}",
+                                  "Authorization header")
+
+    def action_copy_id_token(self) -> None:
+        profile = self.current
+        result = self.tokens.get(profile.name) if profile else None
+        if result is None or not result.id_token:
+            self.notify("No ID token: only user sign-ins (device code, browser, password) "
+                        "return one.", severity="warning")
+            return
+        self.copy_secret_text(result.id_token, "ID token")
+
+    def action_copy_curl(self) -> None:
+        entry = self._need_token()
+        if entry is not None:
+            from entra_tui.core.curl import curl_command
+
+            self.copy_secret_text(curl_command(entry.token), "curl command")
+
+    def action_copy_claim(self) -> None:
+        entry = self._need_token()
+        if entry is None:
+            return
+        table = self.query_one(ClaimsTable)
+        if table.row_count == 0:
+            return
+        name = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        value = entry.token.claims.get(name)
+        import json
+
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        self.copy_secret_text(text, f"Claim {name}")
+
+    def action_help(self) -> None:
+        from entra_tui.ui.screens.help import HelpScreen
+
+        focused = self.focused.id if self.focused is not None else None
+        self.push_screen(HelpScreen([b for b in self.BINDINGS if isinstance(b, Binding)
+                                     and not b.id.startswith("profiles.jump")]
+                                    + [Binding("1-9", "", "Jump to profile n")], focused))
 
     def copy_secret_text(self, text: str, what: str) -> str:
         """Copy with the system clipboard, else OSC 52; say which. Returns the method used."""

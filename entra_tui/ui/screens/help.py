@@ -1,0 +1,60 @@
+"""F1 / ? help: every key from the same bindings the footer and palette use, plus what the
+focused pane is for."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+PANE_HELP = {
+    "profiles": "Profiles, grouped by tenant. Move with ↑↓ or j/k, jump with 1-9, Enter "
+                "acquires a token for the highlighted profile.",
+    "claims": "Claims of the token shown, in the issuer's order, with readable values and "
+              "what each means. ↑↓ select a claim; y copies its value.",
+}
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,question_mark,q", "close", "Close", id="help.close")]
+
+    def __init__(self, bindings: list[Binding], focused: str | None) -> None:
+        super().__init__()
+        self.bindings_shown = bindings
+        self.focused_pane = focused
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            pane = PANE_HELP.get(self.focused_pane or "")
+            if pane:
+                yield Static(Text(pane, style="italic"), id="help-pane")
+            yield Static(_keys(self.bindings_shown), id="help-keys")
+
+    def on_mount(self) -> None:
+        box = self.query_one("#help-box")
+        box.border_title = "Keys"
+        box.border_subtitle = "Esc closes · Ctrl+P searches every action"
+        box.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _keys(bindings: list[Binding]) -> Table:
+    table = Table(box=None, expand=True, show_header=False, padding=(0, 2, 0, 0))
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column(no_wrap=True)
+    table.add_column(ratio=1, style="dim")
+    for binding in bindings:
+        keys = ", ".join(_key_name(k) for k in binding.key.split(","))
+        table.add_row(keys, binding.description, binding.tooltip or "")
+    return table
+
+
+def _key_name(key: str) -> str:
+    return {"left_square_bracket": "[", "right_square_bracket": "]", "question_mark": "?",
+            "escape": "Esc", "enter": "Enter", "f1": "F1", "f5": "F5"}.get(key, key)

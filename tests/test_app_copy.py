@@ -1,0 +1,77 @@
+"""Copy actions and help, from the keyboard: what lands on the clipboard, exactly."""
+
+from __future__ import annotations
+
+from conftest import SIZE, FakeClock, acquire, wait_until
+from test_token import CLAIMS, make
+from textual.widgets import Static
+
+from entra_tui.core.curl import curl_command
+from entra_tui.core.token import decode_token
+from entra_tui.ui.app import EntraTuiApp
+from entra_tui.ui.screens.help import HelpScreen
+from entra_tui.ui.widgets.claims_table import ClaimsTable
+from entra_tui.ui.widgets.profile_list import ProfileList
+
+
+async def test_copy_header_claim_and_curl(demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        await acquire(pilot, app)
+        token = app.viewing.token  # type: ignore[union-attr]
+        await pilot.press("C")
+        assert app.clipboard == f"Authorization: Bearer {token.raw}"
+        table = app.query_one(ClaimsTable)
+        table.focus()
+        table.move_cursor(row=list(token.claims).index("roles"))
+        await pilot.press("y")
+        assert app.clipboard == '["Orders.Read.All", "Orders.ReadWrite.All"]'
+        table.move_cursor(row=0)
+        await pilot.press("y")
+        assert app.clipboard == token.claims["aud"]
+        await pilot.press("u")
+        assert app.clipboard == curl_command(token)
+        await pilot.press("i")  # app-only: there is no ID token, and it says so
+        assert any("No ID token" in n.message for n in app._notifications)
+
+
+async def test_copy_id_token_after_a_user_sign_in(demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one(ProfileList).highlight_profile("contoso-adele-ropc")
+        await pilot.pause()
+        await acquire(pilot, app)
+        await pilot.press("i")
+        id_token = app.tokens["contoso-adele-ropc"].id_token
+        assert id_token and app.clipboard == id_token
+        assert decode_token(id_token).claims["aud"] == app.current.client_id  # type: ignore[union-attr]
+
+
+async def test_help_lists_every_key(demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.current is not None)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = " ".join(str(row) for row in app.screen.query_one("#help-keys", Static)
+                         .content.columns[1]._cells)
+        for binding in app.BINDINGS:
+            if not binding.id.startswith("profiles.jump"):  # type: ignore[union-attr]
+                assert binding.description in shown, binding.description
+        assert "Profiles, grouped by tenant" in str(
+            app.screen.query_one("#help-pane", Static).content)
+        await pilot.press("escape")
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+
+
+def test_curl_targets_graph_me_or_organization() -> None:
+    delegated = decode_token(make({"aud": "https://graph.microsoft.com", "scp": "User.Read"}))
+    app_only = decode_token(make({"aud": "00000003-0000-0000-c000-000000000000",
+                                  "idtyp": "app", "roles": ["User.Read.All"]}))
+    other = decode_token(make(CLAIMS))
+    assert curl_command(delegated).endswith("https://graph.microsoft.com/v1.0/me")
+    assert curl_command(app_only).endswith("https://graph.microsoft.com/v1.0/organization")
+    assert "YOUR-API" in curl_command(other)
+    assert curl_command(other).startswith("curl -sS -H 'Authorization: Bearer eyJ")
