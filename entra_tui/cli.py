@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from entra_tui.ui.app import EntraTuiApp
 
 EXIT_OK = 0
-EXIT_USAGE = 2
 
 
 def build_parser() -> argparse.ArgumentParser:

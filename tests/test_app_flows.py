@@ -41,13 +41,17 @@ async def test_app_only_flows(demo: tuple[EntraTuiApp, FakeClock], name: str,
         assert "Token from identity provider" in text_of(app, "#acquire-status")
 
 
+async def open_device_code_dialog(pilot: object, app: EntraTuiApp) -> None:
+    await select(pilot, app, "contoso-ops-device")
+    await pilot.press("a")  # type: ignore[attr-defined]
+    await wait_until(pilot, lambda: isinstance(app.screen, DeviceCodeScreen))
+
+
 async def test_device_code_dialog_copy_and_auto_approval_then_obo(
         demo: tuple[EntraTuiApp, FakeClock]) -> None:
     app, _ = demo
     async with app.run_test(size=SIZE) as pilot:
-        await select(pilot, app, "contoso-ops-device")
-        await pilot.press("a")
-        await wait_until(pilot, lambda: isinstance(app.screen, DeviceCodeScreen))
+        await open_device_code_dialog(pilot, app)
         screen = app.screen
         code = screen.prompt.user_code  # type: ignore[attr-defined]
         assert str(screen.query_one("#device-code", Static).content) == code
@@ -83,9 +87,7 @@ async def test_device_code_escape_cancels_and_the_worker_stops(
         demo: tuple[EntraTuiApp, FakeClock]) -> None:
     app, _ = demo
     async with app.run_test(size=SIZE) as pilot:
-        await select(pilot, app, "contoso-ops-device")
-        await pilot.press("a")
-        await wait_until(pilot, lambda: isinstance(app.screen, DeviceCodeScreen))
+        await open_device_code_dialog(pilot, app)
         await pilot.press("escape")
         await wait_until(pilot, lambda: "contoso-ops-device" not in app.working, timeout=10)
         assert app.attempts["contoso-ops-device"].error.kind.value == "cancelled"  # type: ignore[union-attr]

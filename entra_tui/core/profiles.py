@@ -22,7 +22,6 @@ CONFIG_ENV_VAR = "ENTRA_TUI_CONFIG"
 FLOWS = ("client_secret", "client_certificate", "federated", "device_code", "interactive",
          "username_password", "on_behalf_of", "managed_identity")
 USER_FLOWS = ("device_code", "interactive", "username_password")
-APP_ONLY_FLOWS = ("client_secret", "client_certificate", "federated", "managed_identity")
 GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 DOMAIN = re.compile(
     r"^(?=.{4,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$")

@@ -81,9 +81,6 @@ class Tenant:
     def user(self, upn: str) -> User | None:
         return next((u for u in self.users if u.upn == upn.lower()), None)
 
-    def api_by_client_id(self, client_id: str) -> Api | None:
-        return next((a for a in self.apis if a.client_id == client_id), None)
-
     def client(self, client_id: str) -> ClientApp | None:
         return next((c for c in self.clients if c.client_id == client_id.lower()), None)
 

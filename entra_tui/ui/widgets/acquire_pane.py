@@ -60,17 +60,17 @@ class AcquirePane(Vertical):
 
     def _spin(self) -> None:
         self._frame += 1
-        status = self.query_one("#acquire-status", Static)
-        status.update(Text.assemble((SPINNER[self._frame % len(SPINNER)], "bold"),
-                                    self._waiting_text))
+        self.query_one("#acquire-status", Static).update(self._spinner_text())
+
+    def _spinner_text(self) -> Text:
+        return Text.assemble((SPINNER[self._frame % len(SPINNER)], "bold"), self._waiting_text)
 
     def _status(self, profile: Profile | None, result: AcquireResult | None) -> Text:
         if profile is None:
             return Text("")
         self._waiting_text = WAITING.get(profile.flow, " Acquiring a token…")
         if self._working:
-            return Text.assemble((SPINNER[self._frame % len(SPINNER)], "bold"),
-                                 self._waiting_text)
+            return self._spinner_text()
         if result is None:
             return Text.assemble(("Press ", "dim"), ("a", "bold"), (" or ", "dim"),
                                  ("Enter", "bold"), (" to acquire a token.", "dim"))
