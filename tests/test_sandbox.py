@@ -214,3 +214,103 @@ def test_device_code_expiry_is_70019(sandbox: Sandbox) -> None:
     sandbox._device_codes._by_device[str(started["device_code"])].expires_at = 0
     expired = redeem(sandbox, str(started["device_code"]))
     assert expired.json()["error_codes"] == [70019]
+
+
+# --- the sandbox says no where Entra would ----------------------------------------------------
+
+def post_token(sandbox: Sandbox, **form: str) -> requests.Response:
+    return http(sandbox).post(token_url(sandbox), data=form)
+
+
+def test_an_assertion_signed_by_another_key_is_refused(sandbox: Sandbox) -> None:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    certificate = sandbox.client_certificates[BILLING.client_id]
+    now = int(time.time())
+    forged = jwt.encode({"aud": token_url(sandbox), "iss": BILLING.client_id,
+                         "sub": BILLING.client_id, "jti": str(uuid.uuid4()),
+                         "nbf": now, "exp": now + 600}, stranger, algorithm="RS256",
+                        headers={"x5t": certificate.x5t})  # type: ignore[attr-defined]
+    response = post_token(
+        sandbox, grant_type="client_credentials", client_id=BILLING.client_id,
+        client_assertion_type="urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        client_assertion=forged, scope="api://contoso-orders/.default")
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_client"
+
+
+def test_a_replayed_assertion_jti_is_refused(sandbox: Sandbox) -> None:
+    signed = assertion(sandbox)
+    form = {"grant_type": "client_credentials", "client_id": BILLING.client_id,
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            "client_assertion": signed, "scope": "api://contoso-orders/.default"}
+    assert post_token(sandbox, **form).status_code == 200
+    replay = post_token(sandbox, **form)
+    assert replay.json()["error_codes"] == [700025]
+
+
+def authorization_code(sandbox: Sandbox, verifier: str, redirect_uri: str) -> str:
+    import base64
+    import hashlib
+    from urllib.parse import parse_qs, urlsplit
+
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+    response = http(sandbox).get(
+        f"{sandbox.base_url}/{CONTOSO.tenant_id}/oauth2/v2.0/authorize",
+        params={"client_id": CLI_TOOL.client_id, "redirect_uri": redirect_uri,
+                "response_type": "code", "scope": "openid profile offline_access api://contoso-orders/Orders.Read",
+                "code_challenge": challenge.rstrip(b"=").decode(),
+                "code_challenge_method": "S256", "state": "s"},
+        allow_redirects=False)
+    assert response.status_code == 302, response.text
+    return parse_qs(urlsplit(response.headers["Location"]).query)["code"][0]
+
+
+REDIRECT = "http://localhost:8400"
+VERIFIER = "v" * 50
+
+
+def redeem_code(sandbox: Sandbox, code: str, verifier: str = VERIFIER,
+           redirect_uri: str = REDIRECT) -> requests.Response:
+    return post_token(sandbox, grant_type="authorization_code", client_id=CLI_TOOL.client_id,
+                      code=code, redirect_uri=redirect_uri, code_verifier=verifier,
+                      scope="openid profile offline_access api://contoso-orders/Orders.Read")
+
+
+def test_an_authorization_code_works_once(sandbox: Sandbox) -> None:
+    code = authorization_code(sandbox, VERIFIER, REDIRECT)
+    assert redeem_code(sandbox, code).status_code == 200
+    again = redeem_code(sandbox, code)
+    assert again.json()["error_codes"] == [70008]
+
+
+def test_a_wrong_pkce_verifier_is_refused(sandbox: Sandbox) -> None:
+    code = authorization_code(sandbox, VERIFIER, REDIRECT)
+    assert redeem_code(sandbox, code, verifier="w" * 50).json()["error_codes"] == [501481]
+
+
+def test_a_different_redirect_uri_is_refused(sandbox: Sandbox) -> None:
+    code = authorization_code(sandbox, VERIFIER, REDIRECT)
+    refused = redeem_code(sandbox, code, redirect_uri="http://localhost:9999")
+    assert refused.json()["error_codes"] == [50011]
+
+
+def test_a_refresh_token_for_another_client_is_refused(sandbox: Sandbox) -> None:
+    tokens = redeem_code(sandbox, authorization_code(sandbox, VERIFIER, REDIRECT)).json()
+    stolen = post_token(sandbox, grant_type="refresh_token", client_id=ORDERS_SYNC.client_id,
+                        client_secret=ORDERS_SYNC.secret, refresh_token=tokens["refresh_token"],
+                        scope="api://contoso-orders/Orders.Read")
+    assert stolen.json()["error_codes"] == [700003]
+    own = post_token(sandbox, grant_type="refresh_token", client_id=CLI_TOOL.client_id,
+                     refresh_token=tokens["refresh_token"], scope="api://contoso-orders/Orders.Read")
+    assert own.status_code == 200, own.text
+
+
+def test_requests_for_a_tenant_that_does_not_exist_are_refused(sandbox: Sandbox) -> None:
+    response = http(sandbox).post(
+        f"{sandbox.base_url}/00000000-0000-4000-8000-0000000000aa/oauth2/v2.0/token",
+        data={"grant_type": "client_credentials", "client_id": ORDERS_SYNC.client_id,
+              "client_secret": ORDERS_SYNC.secret, "scope": "api://contoso-orders/.default"})
+    assert response.status_code == 400
+    assert response.json()["error_codes"] == [90002]
