@@ -314,3 +314,19 @@ def test_interactive_cancel_ends_the_wait_at_once(sandbox: Sandbox, tmp_path: Pa
     assert not worker.is_alive()
     assert outcome[0].error is not None  # type: ignore[attr-defined]
     assert outcome[0].error.kind is FailureKind.CANCELLED  # type: ignore[attr-defined]
+
+
+def test_a_cache_file_readable_by_others_is_tightened_with_a_warning(
+        sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENTRA_TUI_CACHE_DIR", str(tmp_path / "cache"))
+    profile = sandbox_profile(sandbox, tmp_path, token_cache="persistent",
+                              allow_unencrypted_cache=True)
+    (tmp_path / "orders-sync.secret").chmod(0o600)
+    assert SessionManager().acquire(profile).warnings == ()
+    [cache] = (tmp_path / "cache").glob("*.msal-cache")
+    cache.chmod(0o644)
+    result = SessionManager().acquire(profile)
+    assert result.source == "cache"
+    assert any("readable by other users" in w and str(cache) in w for w in result.warnings)
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o600
+    assert SessionManager().acquire(profile).warnings == ()

@@ -5,11 +5,13 @@ unencrypted file, which is then owner-only (0600) and locked against concurrent 
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 from typing import Any
 
+import msal_extensions  # this module is imported only when MSAL is, after the first frame
+
 from entra_tui.core.errors import CredentialError
+from entra_tui.core.safe_files import PRIVATE, atomic_write, too_open
 
 CACHE_DIR_ENV = "ENTRA_TUI_CACHE_DIR"
 
@@ -33,7 +35,6 @@ def build_token_cache(profile_name: str, *, persistent: bool, allow_unencrypted:
 
     if not persistent:
         return msal.TokenCache()
-    import msal_extensions
 
     path = cache_path(profile_name)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -47,13 +48,30 @@ def build_token_cache(profile_name: str, *, persistent: bool, allow_unencrypted:
                 "token_cache = \"memory\", or set allow_unencrypted_cache = true to store it "
                 f"in {path} readable only by you") from None
         _owner_only(path)
-        persistence = msal_extensions.FilePersistence(str(path))
+        persistence = _AtomicFilePersistence(str(path))
     return msal_extensions.PersistedTokenCache(persistence)
+
+
+def cache_exposure_warning(profile_name: str) -> str | None:
+    """A warning when an existing cache file is open to other users (it is then tightened)."""
+    path = cache_path(profile_name)
+    if not too_open(path):
+        return None
+    return (f"the token cache {path} was readable by other users; it is now 0600 "
+            "(owner only). Anyone who copied it may hold your refresh tokens: sign out (x).")
 
 
 def _owner_only(path: Path) -> None:
     """Create the file 0600 before anything is written; tighten an existing looser one."""
     if not path.exists():
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-    elif stat.S_IMODE(path.stat().st_mode) & 0o077:
-        os.chmod(path, 0o600)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE))
+    elif too_open(path):
+        os.chmod(path, PRIVATE)
+
+
+class _AtomicFilePersistence(msal_extensions.FilePersistence):  # type: ignore[misc]
+    """msal-extensions truncates and rewrites in place, so a kill mid-write would leave a
+    broken cache. Write beside it and rename instead (msal-extensions still does the locking)."""
+
+    def save(self, content: str) -> None:
+        atomic_write(Path(self.get_location()), content)

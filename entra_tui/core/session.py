@@ -64,6 +64,7 @@ class SessionManager:
         self._clock = clock
         self._apps: dict[Profile, Any] = {}
         self._lock = threading.Lock()
+        self._pending_warnings: dict[str, str] = {}  # told once, with the next result
 
     def acquire(
         self, profile: Profile, *, force_refresh: bool = False,
@@ -102,7 +103,7 @@ class SessionManager:
             profile_name=profile.name,
             acquired_at=self._clock(),
             elapsed_ms=(time.perf_counter() - started) * 1000,
-            warnings=_exposure_warnings(profile),
+            warnings=self._warnings(profile),
             access_token=response["access_token"],
             id_token=response.get("id_token"),
             source=source or SOURCES.get(response.get("token_source", ""),
@@ -212,8 +213,12 @@ class SessionManager:
     def _build_app(self, profile: Profile) -> Any:
         import msal
 
-        from entra_tui.core.cache import build_token_cache
+        from entra_tui.core.cache import build_token_cache, cache_exposure_warning
 
+        if profile.token_cache == "persistent":
+            warning = cache_exposure_warning(profile.name)
+            if warning:
+                self._pending_warnings[profile.name] = warning
         cache = build_token_cache(profile.name, persistent=profile.token_cache == "persistent",
                                   allow_unencrypted=profile.allow_unencrypted_cache)
         http_client = self._http_session(profile)
@@ -267,8 +272,13 @@ class SessionManager:
             profile_name=profile.name,
             acquired_at=self._clock(),
             elapsed_ms=(time.perf_counter() - started) * 1000,
+            warnings=self._warnings(profile),
             error=error,
         )
+
+    def _warnings(self, profile: Profile) -> tuple[str, ...]:
+        pending = self._pending_warnings.pop(profile.name, None)
+        return _exposure_warnings(profile) + ((pending,) if pending else ())
 
 
 def _federated_token_path(profile: Profile) -> Path:

@@ -449,8 +449,6 @@ class EntraTuiApp(App[None]):
 
     def on_token_acquired(self, message: TokenAcquired) -> None:
         result = message.result
-        for warning in result.warnings:
-            self.notify(warning, title=result.profile_name, severity="warning", timeout=10)
         self.working.discard(result.profile_name)
         self.attempts[result.profile_name] = result
         self.tokens[result.profile_name] = result
@@ -478,6 +476,8 @@ class EntraTuiApp(App[None]):
         self._after_result(result)
 
     def _after_result(self, result: AcquireResult) -> None:
+        for warning in result.warnings:
+            self.notify(warning, title=result.profile_name, severity="warning", timeout=10)
         self._close_device_code(result.profile_name)
         if self.current is not None and self.current.name == result.profile_name:
             self._render_current()
