@@ -12,9 +12,10 @@ class ConfigError(EntraTuiError):
 
     def __init__(
         self, message: str, *, path: str | None = None, line: int | None = None,
-        column: int | None = None,
+        column: int | None = None, key: str | None = None,
     ) -> None:
         self.path = path
+        self.key = key  # the profile key at fault, so a form can point at its field
         self.line = line
         self.column = column
         self.reason = message

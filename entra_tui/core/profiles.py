@@ -103,6 +103,17 @@ class Profile:
         }.get(self.flow, self.flow)
 
 
+DEFAULT_CLIPBOARD_CLEAR_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    """The [ui] table: choices the app remembers (theme) and clipboard hygiene."""
+
+    theme: str | None = None
+    clipboard_clear_seconds: int = DEFAULT_CLIPBOARD_CLEAR_SECONDS  # 0: never clear
+
+
 @dataclass(frozen=True)
 class ProfileSet:
     """The profiles of one file, in file order."""
@@ -110,6 +121,7 @@ class ProfileSet:
     path: Path
     profiles: tuple[Profile, ...]
     exists: bool = True
+    ui: UiSettings = UiSettings()
 
     def names(self) -> list[str]:
         return [p.name for p in self.profiles]
@@ -160,7 +172,8 @@ def parse_profiles(data: bytes, path: Path) -> ProfileSet:
                             path, text)
         for name, table in tables.items()
     )
-    return ProfileSet(path=path, profiles=profiles)
+    return ProfileSet(path=path, profiles=profiles,
+                      ui=_ui_settings(document.get("ui", {}), path, text))
 
 
 SETTINGS_DEFAULTS = ("token_cache", "allow_unencrypted_cache", "timeout_seconds")
@@ -178,11 +191,30 @@ def _settings(table: Any, path: Path, text: str) -> dict[str, Any]:
     return dict(table)
 
 
+def _ui_settings(table: Any, path: Path, text: str) -> UiSettings:
+    line = _line_of(text, r"^\s*\[\s*ui\s*\]")
+    if not isinstance(table, dict):
+        raise ConfigError("'ui' must be a table: [ui]", path=str(path), line=line)
+    unknown = sorted(set(table) - {"theme", "clipboard_clear_seconds"})
+    if unknown:
+        raise ConfigError(f"ui: unknown key '{unknown[0]}' (known: theme, "
+                          "clipboard_clear_seconds)", path=str(path), line=line)
+    theme = table.get("theme")
+    if theme is not None and not isinstance(theme, str):
+        raise ConfigError("ui: theme must be a string such as \"nord\"", path=str(path),
+                          line=line)
+    delay = table.get("clipboard_clear_seconds", DEFAULT_CLIPBOARD_CLEAR_SECONDS)
+    if isinstance(delay, bool) or not isinstance(delay, int) or not 0 <= delay <= 3600:
+        raise ConfigError("ui: clipboard_clear_seconds must be a whole number from 0 (never) "
+                          "to 3600", path=str(path), line=line)
+    return UiSettings(theme=theme, clipboard_clear_seconds=delay)
+
+
 def _profile_from_table(name: str, table: Any, path: Path, text: str) -> Profile:
     def fail(message: str, key: str | None = None) -> ConfigError:
         return ConfigError(
-            f"profile '{name}': {message}", path=str(path), line=_locate(text, name, key)
-        )
+            f"profile '{name}': {message}", path=str(path), line=_locate(text, name, key),
+            key=key)
 
     if not isinstance(table, dict):
         raise fail("must be a table like [profiles.NAME]")
@@ -195,7 +227,7 @@ def _profile_from_table(name: str, table: Any, path: Path, text: str) -> Profile
         value = table.get(key)
         if value is None:
             if required:
-                raise fail(f"'{key}' is missing")
+                raise fail(f"'{key}' is missing", key)
             return None
         if not isinstance(value, str) or not value.strip():
             raise fail(f"'{key}' must be a non-empty string", key)
@@ -253,13 +285,14 @@ def _profile_from_table(name: str, table: Any, path: Path, text: str) -> Profile
     base_dir = path.parent
     needs_secret = flow == "client_secret" or (flow == "on_behalf_of" and certificate is None)
     if needs_secret and secret is None:
-        raise fail(f"flow '{flow}' needs secret = \"env:NAME\" or \"file:PATH\"")
+        raise fail(f"flow '{flow}' needs secret = \"env:NAME\" or \"file:PATH\"", "secret")
     if flow == "client_certificate" and certificate is None:
         raise fail("flow 'client_certificate' needs certificate = \"PATH\" to a PEM file "
-                   "(private key and certificate) or a PFX/PKCS#12 file")
+                   "(private key and certificate) or a PFX/PKCS#12 file", "certificate")
     username = text_value("username", required=flow == "username_password")
     if flow == "username_password" and password is None:
-        raise fail("flow 'username_password' needs password = \"env:NAME\" or \"file:PATH\"")
+        raise fail("flow 'username_password' needs password = \"env:NAME\" or \"file:PATH\"",
+                   "password")
     assertion_profile = text_value("assertion_profile", required=flow == "on_behalf_of")
     token_cache = text_value("token_cache", required=False) or "memory"
     if token_cache not in ("memory", "persistent"):

@@ -1,0 +1,176 @@
+"""Changing the profile file from the app: add, edit, rename, duplicate, delete, remember UI
+choices. Each change is applied to the file as it is on disk *now* (under a lock, so two
+entra-tui processes never lose each other's edits), keeps the user's comments and ordering
+(tomlkit round-trips), is checked with the same rules as loading, keeps a `.bak` of the
+previous version and replaces the file atomically."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from entra_tui.core.errors import ConfigError
+from entra_tui.core.profiles import ProfileSet, parse_profiles
+from entra_tui.core.safe_files import PRIVATE, atomic_write, locked
+
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+NEW_FILE_HEADER = ("# entra-tui profiles: one [profiles.NAME] table per app registration.\n"
+                   "# Secrets are references (env:NAME or file:PATH), never values.\n")
+
+Fields = Mapping[str, Any]  # profile keys -> value; None (or "" or []) removes the key
+
+
+def check_name(name: str) -> str | None:
+    """Why `name` cannot name a profile, or None."""
+    if not NAME.match(name):
+        return ("a profile name is 1-64 letters, digits, '-', '_' or '.', starting with a "
+                "letter or digit")
+    return None
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(path.name + ".bak")
+
+
+class ProfileStore:
+    """The profile file at `path`, changed one whole, checked step at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def save_profile(self, name: str, fields: Fields, *,
+                     previous_name: str | None = None) -> ProfileSet:
+        """Create profile `name`, or update it (renaming `previous_name` to it)."""
+        problem = check_name(name)
+        if problem:
+            raise ConfigError(problem, path=str(self.path), key="name")
+
+        def change(document: Any) -> None:
+            profiles = _profiles_table(document)
+            existing = previous_name if previous_name and previous_name in profiles else None
+            if name in profiles and name != existing:
+                raise ConfigError(f"a profile named '{name}' already exists",
+                                  path=str(self.path), key="name")
+            if existing is not None and existing != name:
+                _rename_key(document, existing, name)
+                profiles = document["profiles"]
+            if name not in profiles:
+                import tomlkit
+
+                profiles[name] = tomlkit.table()
+            _merge(profiles[name], fields)
+
+        return self._update(change)
+
+    def duplicate_profile(self, source: str, name: str) -> ProfileSet:
+        def change(document: Any) -> None:
+            profiles = _profiles_table(document)
+            if source not in profiles:
+                raise ConfigError(f"no profile named '{source}'", path=str(self.path))
+            if name in profiles:
+                raise ConfigError(f"a profile named '{name}' already exists",
+                                  path=str(self.path), key="name")
+            import tomlkit
+
+            copy = tomlkit.parse(tomlkit.dumps({"p": profiles[source].unwrap()}))["p"]
+            profiles[name] = copy
+
+        problem = check_name(name)
+        if problem:
+            raise ConfigError(problem, path=str(self.path), key="name")
+        return self._update(change)
+
+    def delete_profile(self, name: str) -> ProfileSet:
+        def change(document: Any) -> None:
+            profiles = _profiles_table(document)
+            if name in profiles:
+                del profiles[name]
+
+        return self._update(change)
+
+    def set_ui(self, key: str, value: Any) -> ProfileSet:
+        """Remember a UI choice (theme, clipboard delay) in the [ui] table."""
+        def change(document: Any) -> None:
+            import tomlkit
+
+            if "ui" not in document:
+                document["ui"] = tomlkit.table()
+            document["ui"][key] = value
+
+        return self._update(change)
+
+    # --- one read-change-check-write cycle --------------------------------------------------
+    def _update(self, change: Callable[[Any], None]) -> ProfileSet:
+        import tomlkit
+        from tomlkit.exceptions import ParseError
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with locked(self.path):
+            try:
+                before: bytes | None = self.path.read_bytes()
+            except FileNotFoundError:
+                before = None
+            text = before.decode("utf-8-sig", errors="replace") if before else NEW_FILE_HEADER
+            try:
+                document = tomlkit.parse(text)
+            except ParseError as exc:  # never overwrite a file we cannot read
+                raise ConfigError(f"cannot change the file: {exc.args[0] if exc.args else exc}"
+                                  .split(" at line ")[0], path=str(self.path),
+                                  line=exc.line, column=exc.col) from None
+            if before is not None:
+                parse_profiles(before, self.path)  # refuse to build on a file that is broken
+            change(document)
+            after = tomlkit.dumps(document)
+            result = parse_profiles(after.encode("utf-8"), self.path)  # same rules as loading
+            mode = stat.S_IMODE(os.stat(self.path).st_mode) if before is not None else PRIVATE
+            if before is not None:
+                atomic_write(backup_path(self.path), before, mode=PRIVATE)
+            atomic_write(self.path, after, mode=mode)
+        return result
+
+
+def _profiles_table(document: Any) -> Any:
+    import tomlkit
+
+    if "profiles" not in document:
+        document["profiles"] = tomlkit.table(is_super_table=True)
+    return document["profiles"]
+
+
+def _rename_key(document: Any, old: str, new: str) -> None:
+    """Rename [profiles.old] in place: same position, same comments inside it."""
+    import tomlkit
+
+    profiles = document["profiles"]
+    renamed = tomlkit.table(is_super_table=True)
+    for key, value in list(profiles.items()):
+        renamed.append(new if key == old else key, value)
+    document["profiles"] = renamed
+
+
+def _merge(table: Any, fields: Fields) -> None:
+    """Set changed values, drop emptied ones, leave everything else (and its comments)."""
+    import tomlkit
+
+    for key, value in fields.items():
+        if isinstance(value, Mapping):
+            if key not in table:
+                if not any(_present(v) for v in value.values()):
+                    continue
+                table[key] = tomlkit.table()
+            _merge(table[key], value)
+            if not table[key]:
+                del table[key]
+        elif not _present(value):
+            if key in table:
+                del table[key]
+        elif key not in table or table[key] != value:
+            table[key] = value
+
+
+def _present(value: Any) -> bool:
+    return value is not None and value != "" and value != [] and value != ()

@@ -1,0 +1,117 @@
+"""Saving profiles from the app keeps the user's file: comments, order, a backup, atomic."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from entra_tui.core.errors import ConfigError
+from entra_tui.core.profile_store import ProfileStore, backup_path
+from entra_tui.core.profiles import load_profiles
+
+ORIGINAL = """\
+# My tenants. Keep this comment.
+[settings]
+timeout_seconds = 20
+
+[profiles.first]   # the one I use most
+tenant = "contoso.onmicrosoft.com"
+client_id = "11111111-1111-4111-8111-111111111111"  # orders-sync
+scopes = ["api://contoso-orders/.default"]
+secret = "env:ORDERS_SECRET"
+
+# second comes after first
+[profiles.second]
+tenant = "contoso.onmicrosoft.com"
+client_id = "22222222-2222-4222-8222-222222222222"
+flow = "device_code"
+scopes = ["User.Read"]
+"""
+NEW = {"tenant": "fabrikam.onmicrosoft.com", "client_id": "33333333-3333-4333-8333-333333333333",
+       "flow": "client_secret", "scopes": ["https://graph.microsoft.com/.default"],
+       "secret": "file:~/.secrets/fabrikam"}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> ProfileStore:
+    path = tmp_path / "profiles.toml"
+    path.write_text(ORIGINAL)
+    path.chmod(0o640)
+    return ProfileStore(path)
+
+
+def test_adding_a_profile_keeps_comments_order_and_a_backup(store: ProfileStore) -> None:
+    result = store.save_profile("third", NEW)
+    assert result.names() == ["first", "second", "third"]
+    text = store.path.read_text()
+    assert text.startswith(ORIGINAL)  # every byte of the user's file is still there
+    assert backup_path(store.path).read_text() == ORIGINAL
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o640  # the user's mode is kept
+    assert stat.S_IMODE(backup_path(store.path).stat().st_mode) == 0o600
+
+
+def test_editing_changes_only_what_changed(store: ProfileStore) -> None:
+    store.save_profile("first", {"scopes": ["api://contoso-orders/Orders.Read/.default"],
+                                 "description": "nightly sync", "secret": "env:ORDERS_SECRET"},
+                       previous_name="first")
+    text = store.path.read_text()
+    assert "# the one I use most" in text and "# orders-sync" in text
+    assert 'description = "nightly sync"' in text
+    assert load_profiles(store.path).get("first").scopes == (  # type: ignore[union-attr]
+        "api://contoso-orders/Orders.Read/.default",)
+
+
+def test_rename_keeps_position_and_comments(store: ProfileStore) -> None:
+    result = store.save_profile("primary", {"description": None}, previous_name="first")
+    assert result.names() == ["primary", "second"]
+    text = store.path.read_text()
+    assert "[profiles.primary]   # the one I use most" in text
+    assert "# second comes after first" in text and "[profiles.first]" not in text
+
+
+def test_duplicate_and_delete(store: ProfileStore) -> None:
+    assert store.duplicate_profile("second", "second-copy").names() == [
+        "first", "second", "second-copy"]
+    assert store.delete_profile("first").names() == ["second", "second-copy"]
+    assert "# My tenants. Keep this comment." in store.path.read_text()
+
+
+@pytest.mark.parametrize(("name", "fields", "key"), [
+    ("bad name!", NEW, "name"),
+    ("second", NEW, "name"),  # taken
+    ("x", {**NEW, "tenant": "not a tenant"}, "tenant"),
+    ("x", {**NEW, "client_id": "orders-sync"}, "client_id"),
+    ("x", {**NEW, "secret": "hunter2-the-actual-secret"}, "secret"),  # a value, not a ref
+    ("x", {**NEW, "scopes": []}, "scopes"),
+])
+def test_invalid_profiles_are_refused_and_nothing_is_written(
+        store: ProfileStore, name: str, fields: dict[str, object], key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        store.save_profile(name, fields)
+    assert caught.value.key == key
+    assert "hunter2" not in str(caught.value)
+    assert store.path.read_text() == ORIGINAL
+    assert not backup_path(store.path).exists()
+
+
+def test_a_broken_file_is_never_overwritten(store: ProfileStore) -> None:
+    store.path.write_text(ORIGINAL + "\n[profiles.broken\n")
+    with pytest.raises(ConfigError) as caught:
+        store.save_profile("third", NEW)
+    assert caught.value.line is not None
+    assert store.path.read_text().endswith("[profiles.broken\n")
+
+
+def test_a_new_file_is_created_private(tmp_path: Path) -> None:
+    store = ProfileStore(tmp_path / "sub" / "profiles.toml")
+    assert store.save_profile("only", NEW).names() == ["only"]
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    assert store.path.read_text().startswith("# entra-tui profiles")
+
+
+def test_ui_choices_are_remembered(store: ProfileStore) -> None:
+    assert store.set_ui("theme", "nord").ui.theme == "nord"
+    assert load_profiles(store.path).ui.theme == "nord"
+    assert store.path.read_text().startswith(ORIGINAL)
