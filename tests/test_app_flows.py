@@ -44,7 +44,9 @@ async def test_app_only_flows(demo: tuple[EntraTuiApp, FakeClock], name: str,
 async def open_device_code_dialog(pilot: object, app: EntraTuiApp) -> None:
     await select(pilot, app, "contoso-ops-device")
     await pilot.press("a")  # type: ignore[attr-defined]
-    await wait_until(pilot, lambda: isinstance(app.screen, DeviceCodeScreen))
+    await wait_until(pilot, lambda: isinstance(app.screen, DeviceCodeScreen)
+                     and app.screen.is_mounted)
+    await pilot.pause()  # type: ignore[attr-defined]
 
 
 async def test_device_code_dialog_copy_and_auto_approval_then_obo(

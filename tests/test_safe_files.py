@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import stat
 import subprocess
@@ -49,10 +50,8 @@ def test_atomic_write_is_private_by_default_and_cleans_up_on_error(tmp_path: Pat
     assert not too_open(target)
     target.chmod(0o644)
     assert too_open(target)
-    try:
+    with contextlib.suppress(FileNotFoundError):
         atomic_write(tmp_path / "missing-dir" / "x", "data")
-    except FileNotFoundError:
-        pass
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache.json"]
 
 

@@ -42,6 +42,17 @@ class ProfileStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
 
+    def raw_table(self, name: str) -> dict[str, Any]:
+        """The profile's keys as written (paths unresolved), for the editor to start from."""
+        import tomllib
+
+        try:
+            document = tomllib.loads(self.path.read_text(encoding="utf-8-sig"))
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            return {}
+        table = document.get("profiles", {}).get(name, {})
+        return table if isinstance(table, dict) else {}
+
     def save_profile(self, name: str, fields: Fields, *,
                      previous_name: str | None = None) -> ProfileSet:
         """Create profile `name`, or update it (renaming `previous_name` to it)."""

@@ -191,6 +191,11 @@ def _settings(table: Any, path: Path, text: str) -> dict[str, Any]:
     return dict(table)
 
 
+def check_profile_table(name: str, table: dict[str, Any], path: Path) -> Profile:
+    """Check one profile's keys with the loader's rules (the editor validates as you type)."""
+    return _profile_from_table(name, table, path, "")
+
+
 def _ui_settings(table: Any, path: Path, text: str) -> UiSettings:
     line = _line_of(text, r"^\s*\[\s*ui\s*\]")
     if not isinstance(table, dict):

@@ -24,6 +24,7 @@ from entra_tui.core.clipboard import SystemClipboard
 from entra_tui.core.errors import ConfigError, TokenDecodeError
 from entra_tui.core.expectations import Expectations
 from entra_tui.core.history import InspectedToken, TokenHistory
+from entra_tui.core.profile_store import ProfileStore
 from entra_tui.core.profiles import Profile, ProfileSet
 from entra_tui.core.results import AcquireResult
 from entra_tui.core.session import DeviceCodePrompt, SessionManager
@@ -85,6 +86,13 @@ class EntraTuiApp(App[None]):
         Binding("right_square_bracket", "history(1)", "Newer token", show=False,
                 id="history.forward"),
         Binding("f5", "reload_profiles", "Reload", show=False, id="profiles.reload"),
+        Binding("n", "new_profile", "New profile", show=False, id="profiles.new"),
+        Binding("e", "edit_profile", "Edit", id="profiles.edit",
+                tooltip="Edit, or rename, the selected profile in a form"),
+        Binding("D", "duplicate_profile", "Duplicate profile", show=False,
+                id="profiles.duplicate"),
+        Binding("d,delete", "delete_profile", "Delete profile", show=False,
+                id="profiles.delete"),
         Binding("escape", "cancel_acquisition", "Cancel", show=False, id="token.cancel",
                 tooltip="Stop waiting for the selected profile's token request"),
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -124,6 +132,17 @@ class EntraTuiApp(App[None]):
         self.device_screens: dict[str, ModalScreen[None]] = {}
         self.refresh_timers: dict[str, Timer] = {}
         self.current: Profile | None = None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The main screen's keys are off while a dialog is open (q must not quit from a
+        form, a must not start a request behind a dialog); Ctrl+Q and Ctrl+P still work."""
+        if isinstance(self.screen, ModalScreen) and action in self._main_actions:
+            return False
+        return True
+
+    @property
+    def _main_actions(self) -> set[str]:
+        return {b.action.split("(")[0] for b in self.BINDINGS if isinstance(b, Binding)}
 
     # --- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -561,6 +580,90 @@ class EntraTuiApp(App[None]):
         return method
 
     # --- profiles -----------------------------------------------------------------------
+    @property
+    def store(self) -> ProfileStore | None:
+        """The profile file to change, or None (and a message) while it cannot be changed."""
+        if self.config_error is not None:
+            self.notify("The profile file has an error; fix it first (see the profiles "
+                        "pane), then press F5.", severity="error")
+            return None
+        if self.profile_set is None:
+            return None
+        return ProfileStore(self.profile_set.path)
+
+    def action_new_profile(self) -> None:
+        self._open_editor("New profile", {"flow": "client_secret"}, "", None)
+
+    def action_edit_profile(self) -> None:
+        profile, store = self.current, self.store
+        if profile is not None and store is not None:
+            self._open_editor(f"Edit {profile.name}", store.raw_table(profile.name),
+                              profile.name, profile.name)
+
+    def action_duplicate_profile(self) -> None:
+        profile, store = self.current, self.store
+        if profile is not None and store is not None:
+            taken = set(self.profile_set.names()) if self.profile_set else set()
+            name = next(n for n in (f"{profile.name}-copy{'' if i == 1 else i}"
+                                    for i in range(1, 1000)) if n not in taken)
+            self._open_editor(f"Duplicate {profile.name}", store.raw_table(profile.name),
+                              name, None)
+
+    def _open_editor(self, title: str, table: dict[str, Any], name: str,
+                     previous_name: str | None) -> None:
+        store = self.store
+        if store is None:
+            return
+        from entra_tui.ui.screens.profile_editor import ProfileEditor
+
+        def save(new_name: str, fields: dict[str, Any], previous: str | None) -> str | None:
+            try:
+                self.profile_set = store.save_profile(new_name, fields, previous_name=previous)
+            except ConfigError as exc:
+                return str(exc)
+            except OSError as exc:
+                return f"cannot write {store.path}: {exc.strerror}"
+            return None
+
+        def saved(new_name: str | None) -> None:
+            if new_name is not None:
+                self._profiles_changed(new_name, f"Profile {new_name} saved to "
+                                                 f"{store.path.name}.")
+
+        taken = set(self.profile_set.names()) if self.profile_set else set()
+        self.push_screen(ProfileEditor(title=title, table=table, name=name,
+                                       previous_name=previous_name, path=store.path,
+                                       taken=taken, save=save), saved)
+
+    def action_delete_profile(self) -> None:
+        profile, store = self.current, self.store
+        if profile is None or store is None:
+            return
+        from entra_tui.ui.screens.confirm import Confirm
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.profile_set = store.delete_profile(profile.name)
+            except (ConfigError, OSError) as exc:
+                self.notify(str(exc), title="Profile not deleted", severity="error")
+                return
+            self._profiles_changed(None, f"Profile {profile.name} deleted (the previous file "
+                                         f"is in {store.path.name}.bak).")
+
+        self.push_screen(Confirm(f"Delete profile {profile.name}?\n{profile.tenant} · "
+                                 f"{profile.client_id or profile.flow}", "Delete profile"),
+                         answered)
+
+    def _profiles_changed(self, select: str | None, message: str) -> None:
+        self.current = None
+        self._show_profiles()
+        if select is not None and self.profile_set is not None:
+            self.query_one(ProfileList).highlight_profile(select)
+            self._select(self.profile_set.get(select))
+        self.notify(message)
+
     def action_reload_profiles(self) -> None:
         if self._reload is None:
             return

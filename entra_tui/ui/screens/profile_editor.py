@@ -1,0 +1,198 @@
+"""Add or edit a profile in a form that checks every keystroke with the loader's own rules.
+
+Only the fields the chosen flow uses are shown; credentials are references (env:NAME or
+file:PATH), so a pasted secret value is refused before it could reach the file."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select, Static
+
+from entra_tui.core.errors import ConfigError
+from entra_tui.core.profile_store import check_name
+from entra_tui.core.profiles import FLOWS, check_profile_table
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    placeholder: str
+    flows: tuple[str, ...] = FLOWS  # the flows that use it
+
+
+FIELDS = (
+    Field("name", "Name", "orders-sync (letters, digits, - _ .)"),
+    Field("description", "Description", "what this app is for (optional)"),
+    Field("tenant", "Tenant", "contoso.onmicrosoft.com or the tenant GUID"),
+    Field("client_id", "Client ID", "the app's Application (client) ID, a GUID"),
+    Field("scopes", "Scopes", "api://orders/.default  (spaces or commas between scopes)"),
+    Field("secret", "Secret", "env:ORDERS_SECRET or file:~/.secrets/orders",
+          ("client_secret", "on_behalf_of")),
+    Field("certificate", "Certificate", "~/certs/app.pem or app.pfx",
+          ("client_certificate", "on_behalf_of")),
+    Field("certificate_password", "PFX password", "env:PFX_PASSWORD (optional)",
+          ("client_certificate", "on_behalf_of")),
+    Field("federated_token_file", "Federated file", "/var/run/secrets/azure/tokens/token",
+          ("federated",)),
+    Field("username", "Username", "adele@contoso.onmicrosoft.com", ("username_password",)),
+    Field("password", "Password", "env:USER_PASSWORD", ("username_password",)),
+    Field("redirect_port", "Redirect port", "0 = any free port (optional)", ("interactive",)),
+    Field("assertion_profile", "User token from", "the profile whose user token is exchanged",
+          ("on_behalf_of",)),
+    Field("expect.audiences", "Expect aud", "api://orders (optional, for the report)"),
+    Field("expect.roles", "Expect roles", "Orders.Read.All (optional, for the report)"),
+)
+LISTS = {"scopes", "expect.audiences", "expect.roles"}
+Save = Callable[[str, dict[str, Any], str | None], "str | None"]  # error text, or None
+
+
+class ProfileEditor(ModalScreen[str | None]):
+    """Dismisses with the saved profile's name, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="editor.save"),
+        Binding("escape", "cancel", "Cancel", id="editor.cancel"),
+    ]
+
+    def __init__(self, *, title: str, table: dict[str, Any], name: str,
+                 previous_name: str | None, path: Path, taken: set[str], save: Save) -> None:
+        super().__init__()
+        self.title_text = title
+        self.initial = {**_flatten(table), "name": name}
+        self.previous_name = previous_name
+        self.path = path
+        self.taken = taken - ({previous_name} if previous_name else set())
+        self.save_profile = save
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="editor-box"):
+            with VerticalScroll(id="editor-form"):
+                yield _row("Flow", Select([(f, f) for f in FLOWS], allow_blank=False,
+                                          value=self.initial.get("flow") or "client_secret",
+                                          id="field-flow"), "flow")
+                for field in FIELDS:
+                    yield _row(field.label, Input(
+                        value=_text(self.initial.get(field.key)), placeholder=field.placeholder,
+                        id=f"field-{_dom(field.key)}", select_on_focus=False), field.key)
+            yield Static(id="editor-problem")
+            yield Static("Ctrl+S saves (comments and order in the file are kept, the old "
+                         "file goes to .bak) · Esc cancels", id="editor-help")
+
+    def on_mount(self) -> None:
+        box = self.query_one("#editor-box")
+        box.border_title = self.title_text
+        box.border_subtitle = str(self.path)
+        self._show_fields_for_flow()
+        self.query_one("#field-name", Input).focus()
+        self.check()
+
+    @property
+    def flow(self) -> str:
+        return str(self.query_one("#field-flow", Select).value)
+
+    def _show_fields_for_flow(self) -> None:
+        for field in FIELDS:
+            self.query_one(f"#row-{_dom(field.key)}").display = self.flow in field.flows
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._show_fields_for_flow()
+        self.check()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.check()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_save()
+
+    def values(self) -> tuple[str, dict[str, Any]]:
+        """(name, fields): what the form says; fields the flow does not use are removed."""
+        fields: dict[str, Any] = {"flow": self.flow, "expect": {}}
+        name = ""
+        for field in FIELDS:
+            raw = self.query_one(f"#field-{_dom(field.key)}", Input).value.strip()
+            if field.key == "name":
+                name = raw
+                continue
+            value: Any = raw or None
+            if self.flow not in field.flows:
+                value = None
+            elif field.key in LISTS:
+                value = [part for part in re.split(r"[\s,]+", raw) if part]
+            elif field.key == "redirect_port" and raw.isdigit():
+                value = int(raw)
+            if field.key.startswith("expect."):
+                fields["expect"][field.key.removeprefix("expect.")] = value
+            else:
+                fields[field.key] = value
+        return name, fields
+
+    def check(self) -> str | None:
+        """Validate the whole form; mark the field at fault and say why. None when fine."""
+        name, fields = self.values()
+        problem, key = check_name(name), "name"
+        if problem is None and name in self.taken:
+            problem = f"a profile named '{name}' already exists"
+        if problem is None:
+            table = {k: v for k, v in fields.items() if v not in (None, [], "")}
+            table["expect"] = {k: v for k, v in fields["expect"].items() if v}
+            if not table["expect"]:
+                del table["expect"]
+            try:
+                check_profile_table(name, table, self.path)
+            except ConfigError as exc:
+                problem, key = exc.reason.split(": ", 1)[-1], exc.key or ""
+        for field in FIELDS:
+            widget = self.query_one(f"#field-{_dom(field.key)}", Input)
+            widget.set_class(problem is not None and field.key.split(".")[-1] == key,
+                             "-invalid")
+        self.query_one("#editor-problem", Static).update(problem or "")
+        return problem
+
+    def action_save(self) -> None:
+        if self.check() is not None:
+            self.app.bell()
+            return
+        name, fields = self.values()
+        error = self.save_profile(name, fields, self.previous_name)
+        if error:
+            self.query_one("#editor-problem", Static).update(error)
+            return
+        self.dismiss(name)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _row(label: str, widget: Any, key: str) -> Horizontal:
+    return Horizontal(Label(label, classes="editor-label"), widget, id=f"row-{_dom(key)}",
+                      classes="editor-row")
+
+
+def _dom(key: str) -> str:
+    return key.replace(".", "-").replace("_", "-")
+
+
+def _flatten(table: dict[str, Any]) -> dict[str, Any]:
+    flat = {k: v for k, v in table.items() if k != "expect"}
+    expect = table.get("expect")
+    if isinstance(expect, dict):
+        flat.update({f"expect.{k}": v for k, v in expect.items()})
+    return flat
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    return str(value)
