@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SIZE, wait_until
+from conftest import SIZE, FakeClock, acquire, text_of, wait_until
 from test_profile_store import ORIGINAL
 from textual.widgets import Input, Select, Static
 
@@ -126,3 +126,29 @@ async def test_a_broken_file_cannot_be_edited_over(config: Path) -> None:
         assert not isinstance(app.screen, ProfileEditor)
         assert any("fix it first" in n.message for n in app._notifications)
     assert config.read_text().endswith("[profiles.broken\n")
+
+
+async def test_filter_by_typing_and_state_per_profile(demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    app, clock = demo
+    async with app.run_test(size=SIZE) as pilot:
+        profiles = app.query_one(ProfileList)
+        await pilot.press("j", "j", "a")  # typed fast: acquires for the profile two down
+        await wait_until(pilot, lambda: "contoso-wrong-secret" in app.attempts)
+        assert profiles.states["contoso-wrong-secret"].kind == "error"
+        await pilot.press("/", *"orders sync", "enter")
+        assert [p.name for p in profiles.ordered] == ["contoso-orders-sync"]
+        assert app.focused is profiles
+        await acquire(pilot, app)
+        state = profiles.states["contoso-orders-sync"]
+        assert (state.kind, state.label) == ("valid", "● 1h00")
+        clock.now += 57 * 60
+        app._refresh_relative_times()
+        assert profiles.states["contoso-orders-sync"].kind == "expiring"
+        clock.now += 10 * 60
+        app._refresh_relative_times()
+        assert profiles.states["contoso-orders-sync"].label == "○ expired"
+        await pilot.press("/", *"zzz")
+        assert profiles.ordered == []
+        assert "No profile matches 'zzz'" in text_of(app, "#profiles-message")
+        await pilot.press("escape")
+        assert len(profiles.ordered) == 14 and app.focused is profiles

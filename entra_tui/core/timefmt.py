@@ -54,3 +54,15 @@ def _span(seconds: float) -> str:
         hours, minutes = divmod(int(seconds // 60), 60)
         return f"{hours} h {minutes} min" if minutes else f"{hours} h"
     return f"{int(seconds // 86400)} days"
+
+
+def compact_span(seconds: float) -> str:
+    """Short enough for a list column: `45s`, `59m`, `2h05`, `3d`."""
+    total = int(max(0, seconds))
+    if total < 60:
+        return f"{total}s"
+    if total < 3600:
+        return f"{total // 60}m"
+    if total < 86400:
+        return f"{total // 3600}h{total % 3600 // 60:02d}"
+    return f"{total // 86400}d"

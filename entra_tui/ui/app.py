@@ -38,7 +38,7 @@ from entra_tui.ui.messages import (
 from entra_tui.ui.widgets.acquire_pane import AcquirePane
 from entra_tui.ui.widgets.claims_table import ClaimsTable
 from entra_tui.ui.widgets.expiry_bar import ExpiryBar
-from entra_tui.ui.widgets.profile_list import ProfileList
+from entra_tui.ui.widgets.profile_list import ProfileFilter, ProfileList
 from entra_tui.ui.widgets.token_summary import TokenSummary
 
 if TYPE_CHECKING:
@@ -85,6 +85,10 @@ class EntraTuiApp(App[None]):
                 id="history.back"),
         Binding("right_square_bracket", "history(1)", "Newer token", show=False,
                 id="history.forward"),
+        # Priority: handled as it arrives, so the keys typed right after it reach the filter.
+        Binding("slash", "filter_profiles", "Filter", id="profiles.filter", priority=True,
+                tooltip="Type to filter profiles by name, tenant, client id, flow or "
+                        "description"),
         Binding("f5", "reload_profiles", "Reload", show=False, id="profiles.reload"),
         Binding("n", "new_profile", "New profile", show=False, id="profiles.new"),
         Binding("e", "edit_profile", "Edit", id="profiles.edit",
@@ -136,9 +140,7 @@ class EntraTuiApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The main screen's keys are off while a dialog is open (q must not quit from a
         form, a must not start a request behind a dialog); Ctrl+Q and Ctrl+P still work."""
-        if isinstance(self.screen, ModalScreen) and action in self._main_actions:
-            return False
-        return True
+        return not (isinstance(self.screen, ModalScreen) and action in self._main_actions)
 
     @property
     def _main_actions(self) -> set[str]:
@@ -149,7 +151,9 @@ class EntraTuiApp(App[None]):
         yield Header()
         with Horizontal(id="body"):
             with Vertical(id="profiles-pane"):
-                yield ProfileList(id="profiles")
+                yield ProfileFilter(placeholder="type to filter…",
+                                    id="profile-filter")
+                yield ProfileList(id="profiles", on_highlight=self._highlighted)
                 yield Static(id="profiles-message")
             with Vertical(id="right"):
                 yield AcquirePane(id="acquire")
@@ -160,6 +164,7 @@ class EntraTuiApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(ProfileFilter).display = False
         self.query_one("#profiles-pane").border_title = "Profiles"
         self.query_one("#acquire").border_title = "Acquisition"
         self.query_one("#token-pane").border_title = "Claims & expiry"
@@ -187,17 +192,51 @@ class EntraTuiApp(App[None]):
                     "entra-tui --demo to try the sandbox tenant.")
         else:
             note = ""
+        profile_list.show_profiles(profiles)
+        if not note and not profile_list.ordered:
+            note = f"No profile matches '{profile_list.needle}'. Esc clears the filter."
         message = self.query_one("#profiles-message", Static)
         message.update(note)
         message.set_class(self.config_error is not None, "error")
         message.display = bool(note)
-        profile_list.show_profiles(profiles)
-        self._select(profile_list.ordered[0] if profile_list.ordered else None)
+        name = profile_list.highlighted_name
+        self._select(self.profile_set.get(name) if name and self.profile_set else None)
+        self._update_states()
+
+    # --- filter and per-profile state ---------------------------------------------------
+    def action_filter_profiles(self) -> None:
+        box = self.query_one(ProfileFilter)
+        if self.focused is box:  # a / typed in the filter itself
+            box.insert_text_at_cursor("/")
+            return
+        box.display = True
+        self.screen.set_focus(box)
+
+    def on_input_changed(self, event: ProfileFilter.Changed) -> None:
+        if isinstance(event.input, ProfileFilter):
+            self.query_one(ProfileList).needle = event.value
+            self._show_profiles()
+
+    def on_input_submitted(self, event: ProfileFilter.Submitted) -> None:
+        if isinstance(event.input, ProfileFilter):
+            self.query_one(ProfileList).focus()
+
+    def _update_states(self, *names: str) -> None:
+        """Refresh the state column of `names` (all profiles when none are given)."""
+        from entra_tui.core.profile_state import profile_state
+
+        profile_list = self.query_one(ProfileList)
+        now = self.clock()
+        for name in names or [p.name for p in profile_list.ordered]:
+            profile_list.set_state(name, profile_state(
+                self.attempts.get(name), self.tokens.get(name), name in self.working, now))
 
     # --- selection ----------------------------------------------------------------------
-    def on_option_list_option_highlighted(self, event: ProfileList.OptionHighlighted) -> None:
-        if event.option.id is not None and self.profile_set is not None:
-            self._select(self.profile_set.get(event.option.id))
+    def _highlighted(self, name: str | None) -> None:
+        """Called as the highlight moves (not later, by message): "j j a" typed fast must
+        acquire for the profile two down."""
+        if name is not None and self.profile_set is not None:
+            self._select(self.profile_set.get(name))
 
     def on_option_list_option_selected(self, event: ProfileList.OptionSelected) -> None:
         self.action_acquire()
@@ -393,6 +432,7 @@ class EntraTuiApp(App[None]):
             group=f"acquire:{profile.name}", exclusive=True, exit_on_error=False,
             description=f"acquire {profile.name}")
         self._render_current()
+        self._update_states(profile.name)
 
     def _acquire_in_thread(self, profile: Profile, fresh: bool, cancel: threading.Event,
                            assertion: str | None) -> None:
@@ -447,6 +487,7 @@ class EntraTuiApp(App[None]):
         timer = self.refresh_timers.pop(name, None)
         if timer is not None:
             timer.stop()
+        self._update_states(name)
         self.notify(f"{name}: cached tokens cleared ({removed} item{'s' if removed != 1 else ''})"
                     "; the next acquisition goes to the identity provider.")
         if self.current is not None and self.current.name == name:
@@ -495,6 +536,7 @@ class EntraTuiApp(App[None]):
         self._after_result(result)
 
     def _after_result(self, result: AcquireResult) -> None:
+        self._update_states(result.profile_name)
         for warning in result.warnings:
             self.notify(warning, title=result.profile_name, severity="warning", timeout=10)
         self._close_device_code(result.profile_name)
@@ -677,3 +719,4 @@ class EntraTuiApp(App[None]):
 
     def _refresh_relative_times(self) -> None:
         self.query_one(ClaimsTable).refresh_times()
+        self._update_states()

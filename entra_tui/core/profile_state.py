@@ -1,0 +1,33 @@
+"""One word (and a time) for where each profile stands, for the profile list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from entra_tui.core.expiry import EXPIRING_SOON_SECONDS
+from entra_tui.core.results import AcquireResult
+from entra_tui.core.timefmt import compact_span
+
+
+@dataclass(frozen=True)
+class ProfileState:
+    kind: str  # none | working | valid | expiring | expired | error
+    label: str
+
+
+def profile_state(attempt: AcquireResult | None, token: AcquireResult | None,
+                  working: bool, now: float) -> ProfileState:
+    """`attempt` is the last try, `token` the last success (kept when a later try failed)."""
+    if working:
+        return ProfileState("working", "…")
+    if attempt is not None and not attempt.ok:
+        return ProfileState("error", "✗ error")
+    if token is None:
+        return ProfileState("none", "–")
+    if not token.expires_in:
+        return ProfileState("valid", "● token")
+    left = token.acquired_at + token.expires_in - now
+    if left <= 0:
+        return ProfileState("expired", "○ expired")
+    kind = "expiring" if left <= EXPIRING_SOON_SECONDS else "valid"
+    return ProfileState(kind, f"● {compact_span(left)}")
