@@ -1,42 +1,59 @@
 """A profile from the AZURE_* environment variables, read as azure-identity's
-EnvironmentCredential reads them: secret, then certificate, then federated token file."""
+EnvironmentCredential reads them: secret, then certificate, then username and password; and
+WorkloadIdentityCredential's federated token file. Credentials become references to the
+variables (env:AZURE_CLIENT_SECRET), never their values."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from entra_tui.core.clouds import CLOUD_HOSTS
 from entra_tui.core.errors import ConfigError
-from entra_tui.core.profiles import Profile
+from entra_tui.core.profiles import Profile, check_profile_table
 
 DEFAULT_SCOPE = "https://graph.microsoft.com/.default"
 
 
-def profile_from_environment(scopes: tuple[str, ...] | None = None) -> Profile:
-    env = os.environ
+def environment_fields(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Profile keys for what the AZURE_* variables describe; ConfigError when they do not."""
+    env = os.environ if env is None else env
     tenant, client_id = env.get("AZURE_TENANT_ID"), env.get("AZURE_CLIENT_ID")
     missing = [n for n, v in (("AZURE_TENANT_ID", tenant), ("AZURE_CLIENT_ID", client_id))
                if not v]
     if missing:
         raise ConfigError(f"{' and '.join(missing)} not set", path="environment")
-    common = {"name": "env", "tenant": tenant or "", "client_id": (client_id or "").lower(),
-              "scopes": scopes or (DEFAULT_SCOPE,),
-              "authority_host": (env.get("AZURE_AUTHORITY_HOST") or CLOUD_HOSTS["public"])
-              .rstrip("/"),
-              "base_dir": Path.cwd(), "description": "from AZURE_* environment variables"}
+    fields: dict[str, Any] = {
+        "tenant": tenant, "client_id": client_id, "scopes": [DEFAULT_SCOPE],
+        "description": "from AZURE_* environment variables"}
+    host = (env.get("AZURE_AUTHORITY_HOST") or "").rstrip("/")
+    if host and host != CLOUD_HOSTS["public"]:
+        fields["authority_host"] = host
     if env.get("AZURE_CLIENT_SECRET"):
-        return Profile(flow="client_secret", secret="env:AZURE_CLIENT_SECRET", **common)
-    if env.get("AZURE_CLIENT_CERTIFICATE_PATH"):
-        password = ("env:AZURE_CLIENT_CERTIFICATE_PASSWORD"
-                    if env.get("AZURE_CLIENT_CERTIFICATE_PASSWORD") else None)
-        send_chain = env.get("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN", "").lower() in ("1", "true")
-        return Profile(flow="client_certificate",
-                       certificate=env["AZURE_CLIENT_CERTIFICATE_PATH"],
-                       certificate_password=password, send_certificate_chain=send_chain,
-                       **common)
-    if env.get("AZURE_FEDERATED_TOKEN_FILE"):
-        return Profile(flow="federated", federated_token_file=env["AZURE_FEDERATED_TOKEN_FILE"],
-                       **common)
-    raise ConfigError("none of AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH or "
-                      "AZURE_FEDERATED_TOKEN_FILE is set", path="environment")
+        fields.update(flow="client_secret", secret="env:AZURE_CLIENT_SECRET")
+    elif env.get("AZURE_CLIENT_CERTIFICATE_PATH"):
+        fields.update(flow="client_certificate",
+                      certificate=env["AZURE_CLIENT_CERTIFICATE_PATH"])
+        if env.get("AZURE_CLIENT_CERTIFICATE_PASSWORD"):
+            fields["certificate_password"] = "env:AZURE_CLIENT_CERTIFICATE_PASSWORD"
+        if env.get("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN", "").lower() in ("1", "true"):
+            fields["send_certificate_chain"] = True
+    elif env.get("AZURE_USERNAME") and env.get("AZURE_PASSWORD"):
+        fields.update(flow="username_password", username=env["AZURE_USERNAME"],
+                      password="env:AZURE_PASSWORD")
+    elif env.get("AZURE_FEDERATED_TOKEN_FILE"):
+        fields.update(flow="federated", federated_token_file=env["AZURE_FEDERATED_TOKEN_FILE"])
+    else:
+        raise ConfigError("none of AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH, "
+                          "AZURE_USERNAME with AZURE_PASSWORD, or AZURE_FEDERATED_TOKEN_FILE "
+                          "is set", path="environment")
+    return fields
+
+
+def profile_from_environment(scopes: tuple[str, ...] | None = None) -> Profile:
+    fields = environment_fields()
+    if scopes:
+        fields["scopes"] = list(scopes)
+    return check_profile_table("env", fields, Path.cwd() / "environment")

@@ -77,6 +77,24 @@ class ProfileStore:
 
         return self._update(change)
 
+    def add_profiles(self, items: list[tuple[str, Fields]]) -> tuple[ProfileSet, list[str]]:
+        """Add imported profiles in one save; a taken name gets -2, -3... Returns the names."""
+        added: list[str] = []
+
+        def change(document: Any) -> None:
+            import tomlkit
+
+            profiles = _profiles_table(document)
+            added.clear()
+            for wanted, fields in items:
+                name = next(n for n in (wanted if i == 1 else f"{wanted}-{i}"
+                                        for i in range(1, 1000)) if n not in profiles)
+                profiles[name] = tomlkit.table()
+                _merge(profiles[name], fields)
+                added.append(name)
+
+        return self._update(change), added
+
     def duplicate_profile(self, source: str, name: str) -> ProfileSet:
         def change(document: Any) -> None:
             profiles = _profiles_table(document)

@@ -95,6 +95,9 @@ class EntraTuiApp(App[None]):
                 tooltip="Edit, or rename, the selected profile in a form"),
         Binding("D", "duplicate_profile", "Duplicate profile", show=False,
                 id="profiles.duplicate"),
+        Binding("I", "import_profiles", "Import profiles", show=False, id="profiles.import",
+                tooltip="From the AZURE_* environment variables or the Azure CLI's "
+                        "azureProfile.json (references only, never secret values)"),
         Binding("d,delete", "delete_profile", "Delete profile", show=False,
                 id="profiles.delete"),
         Binding("escape", "cancel_acquisition", "Cancel", show=False, id="token.cancel",
@@ -676,6 +679,39 @@ class EntraTuiApp(App[None]):
         self.push_screen(ProfileEditor(title=title, table=table, name=name,
                                        previous_name=previous_name, path=store.path,
                                        taken=taken, save=save), saved)
+
+    def action_import_profiles(self) -> None:
+        if self.store is None:
+            return
+        from entra_tui.core.azure_cli import azure_cli_profile_path
+        from entra_tui.ui.screens.choice import Choice
+
+        self.push_screen(Choice("Import profiles", [
+            ("env", "Environment: AZURE_TENANT_ID, AZURE_CLIENT_ID and a credential variable"),
+            ("azcli", f"Azure CLI: one profile per tenant in {azure_cli_profile_path()}"),
+        ], "Imported profiles refer to secrets (env:NAME); no secret value is copied."),
+            self.import_profiles)
+
+    def import_profiles(self, source: str | None) -> None:
+        store = self.store
+        if source is None or store is None:
+            return
+        try:
+            if source == "env":
+                from entra_tui.core.environment import environment_fields
+
+                items = [("env", environment_fields())]
+            else:
+                from entra_tui.core.azure_cli import profiles_from_azure_cli
+
+                items = profiles_from_azure_cli()
+            self.profile_set, names = store.add_profiles(items)
+        except (ConfigError, OSError) as exc:
+            self.notify(str(exc), title="Nothing imported", severity="error", timeout=10)
+            return
+        self._profiles_changed(names[0] if names else None,
+                               f"Imported {len(names)} profile{'s' if len(names) != 1 else ''}: "
+                               f"{', '.join(names)}. Press e to review.")
 
     def action_delete_profile(self) -> None:
         profile, store = self.current, self.store
