@@ -49,7 +49,7 @@ def test_environment_without_credentials_says_what_is_missing() -> None:
 
 def test_azure_cli_gives_one_skeleton_per_tenant() -> None:
     found = profiles_from_azure_cli(FIXTURE)
-    assert [name for name, _ in found] == ["azcli-contoso", "azcli-7e6d5c4b-3a29-4187-a6b5-c4d3e2f1a0b9"]
+    assert [name for name, _ in found] == ["azcli-contoso", "azcli-7e6d5c4b"]
     user, service = found[0][1], found[1][1]
     assert (user["tenant"], user["flow"], user["client_id"]) == (
         "contoso.onmicrosoft.com", "device_code", AZURE_CLI_CLIENT_ID)
@@ -90,7 +90,7 @@ async def test_import_from_env_and_azure_cli_in_the_app(
         await wait_until(pilot, lambda: len(app.query_one(ProfileList).ordered) == 5)
     loaded = load_profiles(config)
     assert loaded.names() == ["first", "second", "env", "azcli-contoso",
-                              "azcli-7e6d5c4b-3a29-4187-a6b5-c4d3e2f1a0b9"]
+                              "azcli-7e6d5c4b"]
     text = config.read_text()
     assert SECRET not in text and text.startswith(ORIGINAL)
     assert loaded.get("env").secret == "env:AZURE_CLIENT_SECRET"  # type: ignore[union-attr]

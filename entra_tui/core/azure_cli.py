@@ -67,4 +67,6 @@ def _skeleton(entry: dict[str, Any], tenant_id: str) -> tuple[str, dict[str, Any
                       description=f"from Azure CLI: {account or 'user'} in {label} "
                                   "(signs in as the Azure CLI app)")
     slug = re.sub(r"[^a-z0-9]+", "-", str(tenant).split(".")[0].lower()).strip("-")
+    if tenant == tenant_id:  # no domain known: a short, still recognisable GUID prefix
+        slug = tenant_id[:8]
     return f"azcli-{slug[:40] or tenant_id[:8]}", fields
