@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
+from textual.theme import Theme
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
@@ -139,6 +140,9 @@ class EntraTuiApp(App[None]):
         self.device_screens: dict[str, ModalScreen[None]] = {}
         self.refresh_timers: dict[str, Timer] = {}
         self.current: Profile | None = None
+        self._saved_theme = profiles.ui.theme if profiles is not None else None
+        if self._saved_theme in self.available_themes:
+            self.theme = self._saved_theme
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The main screen's keys are off while a dialog is open (q must not quit from a
@@ -167,6 +171,7 @@ class EntraTuiApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.query_one(ProfileFilter).display = False
         self.query_one("#profiles-pane").border_title = "Profiles"
         self.query_one("#acquire").border_title = "Acquisition"
@@ -205,6 +210,50 @@ class EntraTuiApp(App[None]):
         name = profile_list.highlighted_name
         self._select(self.profile_set.get(name) if name and self.profile_set else None)
         self._update_states()
+
+    # --- palette and theme ----------------------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Ctrl+P: Textual's commands (theme, keys, quit), every action, every profile."""
+        yield from super().get_system_commands(screen)
+        if screen is not self.screen_stack[0]:
+            return
+        for binding in self.BINDINGS:
+            if not isinstance(binding, Binding) or binding.id.startswith("profiles.jump") \
+                    or binding.action == "quit":
+                continue
+            key = self.get_key_display(binding)
+            yield SystemCommand(f"{binding.description} ({key})", binding.tooltip or "",
+                                partial(self.run_action, binding.action))
+        for profile in self.profile_set.profiles if self.profile_set else ():
+            yield SystemCommand(f"Switch to profile {profile.name}",
+                                f"{profile.tenant} · {profile.flow}"
+                                + (f" · {profile.description}" if profile.description else ""),
+                                partial(self.switch_to, profile.name))
+
+    def switch_to(self, name: str) -> None:
+        """Select profile `name`, clearing a filter that hides it."""
+        profile_list = self.query_one(ProfileList)
+        if name not in [p.name for p in profile_list.ordered]:
+            self.query_one(ProfileFilter).action_close()
+        profile_list.highlight_profile(name)
+        profile_list.focus()
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if theme.name == self._saved_theme or self.config_error is not None \
+                or self.profile_set is None:
+            return
+        self._saved_theme = theme.name
+        store = ProfileStore(self.profile_set.path)
+
+        def save() -> None:
+            try:
+                store.set_ui("theme", theme.name)
+            except (ConfigError, OSError) as exc:
+                self.call_from_thread(self.notify, f"Theme not remembered: {exc}",
+                                      severity="warning")
+
+        self.run_worker(save, thread=True, group="save-theme", exclusive=True,
+                        exit_on_error=False, description="remember theme")
 
     # --- filter and per-profile state ---------------------------------------------------
     def action_filter_profiles(self) -> None:
