@@ -87,9 +87,13 @@ async def test_raw_view_shows_header_payload_and_segments(
         assert json.loads(payload.code) == app.viewing.token.claims  # type: ignore[union-attr]
         raw = app.viewing.token.raw  # type: ignore[union-attr]
         segments = str(app.screen.query_one("#raw-segments", Static).content)
-        assert raw not in segments and segments.startswith(raw.rsplit(".", 1)[0])
+        # Masked by default: first and last characters only; no part of the token is usable.
+        assert segments.startswith(f"{raw[:6]}…{raw[-6:]}")
+        assert raw.split(".")[1][:40] not in segments and raw.split(".")[2] not in segments
         await pilot.press("s")
         assert str(app.screen.query_one("#raw-segments", Static).content) == raw
+        await pilot.press("s")
+        assert raw not in str(app.screen.query_one("#raw-segments", Static).content)
         await pilot.press("escape")
         assert not isinstance(app.screen, RawView)
 

@@ -64,3 +64,45 @@ class SystemClipboard:
         # pyperclip's "no clipboard" stand-in is falsy.
         if copy:
             self._copy, self._paste = copy, paste
+
+
+class ClipboardGuard:
+    """Clears the system clipboard after a delay, but only if it still holds what we put
+    there: if the user copied something else since, that is theirs and stays. Keeps a hash,
+    not the copied text."""
+
+    def __init__(self, clipboard: SystemClipboard, clock: Callable[[], float]) -> None:
+        self._clipboard = clipboard
+        self._clock = clock
+        self._digest: bytes | None = None
+        self.clear_at: float | None = None
+
+    def copied(self, text: str, delay_seconds: int) -> None:
+        """`text` was just put on the system clipboard; 0 means never clear."""
+        self._digest = _digest(text) if delay_seconds > 0 else None
+        self.clear_at = self._clock() + delay_seconds if delay_seconds > 0 else None
+
+    def seconds_left(self) -> float | None:
+        return None if self.clear_at is None else max(0.0, self.clear_at - self._clock())
+
+    def due(self) -> bool:
+        return self.clear_at is not None and self._clock() >= self.clear_at
+
+    def clear_now(self) -> str:
+        """'cleared', 'changed' (the user copied something else: left alone) or 'gone'."""
+        digest, self._digest, self.clear_at = self._digest, None, None
+        if digest is None:
+            return "gone"
+        current = self._clipboard.paste()
+        if current is None:
+            return "gone"
+        if _digest(current) != digest:
+            return "changed"
+        self._clipboard.copy("")
+        return "cleared"
+
+
+def _digest(text: str) -> bytes:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()

@@ -21,10 +21,11 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
-from entra_tui.core.clipboard import SystemClipboard
+from entra_tui.core.clipboard import ClipboardGuard, SystemClipboard
 from entra_tui.core.errors import ConfigError, TokenDecodeError
 from entra_tui.core.expectations import Expectations
 from entra_tui.core.history import InspectedToken, TokenHistory
+from entra_tui.core.masking import Masker
 from entra_tui.core.profile_store import ProfileStore
 from entra_tui.core.profiles import Profile, ProfileSet
 from entra_tui.core.results import AcquireResult
@@ -69,6 +70,10 @@ class EntraTuiApp(App[None]):
         Binding("y", "copy_claim", "Copy claim", show=False, id="claims.copy",
                 tooltip="Copy the selected claim's value"),
         Binding("f1,question_mark", "help", "Help", id="app.help"),
+        Binding("m", "toggle_presentation", "Presentation mode", show=False,
+                id="screen.presentation",
+                tooltip="Hide e-mail addresses, UPNs, IP addresses and object ids for "
+                        "screen sharing"),
         Binding("x", "sign_out", "Sign out", show=False, id="token.sign_out",
                 tooltip="Clear this profile's cached tokens (memory and disk)"),
         Binding("p", "paste_token", "Paste", id="inspect.paste",
@@ -140,6 +145,9 @@ class EntraTuiApp(App[None]):
         self.device_screens: dict[str, ModalScreen[None]] = {}
         self.refresh_timers: dict[str, Timer] = {}
         self.current: Profile | None = None
+        self.presentation = False
+        self.clipboard_guard = ClipboardGuard(self.system_clipboard, clock)
+        self._clipboard_timer: Timer | None = None
         self._saved_theme = profiles.ui.theme if profiles is not None else None
         if self._saved_theme in self.available_themes:
             self.theme = self._saved_theme
@@ -168,9 +176,11 @@ class EntraTuiApp(App[None]):
                     yield TokenSummary(id="summary")
                     yield ExpiryBar(self.clock, id="expiry")
                     yield ClaimsTable(self.clock, id="claims")
+        yield Static(id="status-bar")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#status-bar").display = False
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.query_one(ProfileFilter).display = False
         self.query_one("#profiles-pane").border_title = "Profiles"
@@ -316,7 +326,7 @@ class EntraTuiApp(App[None]):
         profile = self.current
         result = self.attempts.get(profile.name) if profile else None
         working = profile is not None and profile.name in self.working
-        self.query_one(AcquirePane).show(profile, result, working)
+        self.query_one(AcquirePane).show(profile, result, working, self.masker)
 
     # --- the token being inspected -------------------------------------------------------
     def view(self, entry: InspectedToken | None) -> None:
@@ -330,7 +340,8 @@ class EntraTuiApp(App[None]):
     def _render_summary(self) -> None:
         entry = self.viewing
         self.query_one(TokenSummary).show_entry(
-            entry, verifying=entry is not None and entry.id in self.verifying)
+            entry, verifying=entry is not None and entry.id in self.verifying,
+            masker=self.masker)
         pane = self.query_one("#token-pane")
         if entry is None:
             pane.border_title = "Claims & expiry"
@@ -379,7 +390,7 @@ class EntraTuiApp(App[None]):
         if self._need_token():
             from entra_tui.ui.screens.raw_view import RawView  # lazily: pulls in Pygments
 
-            self.push_screen(RawView(self.viewing.token))  # type: ignore[union-attr]
+            self.push_screen(RawView(self.viewing.token, self.masker))  # type: ignore[union-attr]
 
     def action_verify(self) -> None:
         entry = self._need_token()
@@ -652,6 +663,11 @@ class EntraTuiApp(App[None]):
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
         self.copy_secret_text(text, f"Claim {name}")
 
+    def on_data_table_row_selected(self, event: ClaimsTable.RowSelected) -> None:
+        """Enter on a claim, or a click on it, copies its value (like y)."""
+        if isinstance(event.data_table, ClaimsTable):
+            self.action_copy_claim()
+
     def action_help(self) -> None:
         from entra_tui.ui.screens.help import HelpScreen
 
@@ -661,17 +677,67 @@ class EntraTuiApp(App[None]):
                                     + [Binding("1-9", "", "Jump to profile n")], focused))
 
     def copy_secret_text(self, text: str, what: str) -> str:
-        """Copy with the system clipboard, else OSC 52; say which. Returns the method used."""
+        """Copy with the system clipboard, else OSC 52; say which. Returns the method used.
+        The system clipboard is cleared after [ui] clipboard_clear_seconds if unchanged."""
+        delay = self.profile_set.ui.clipboard_clear_seconds if self.profile_set else 30
         if self.system_clipboard.copy(text):
-            self.notify(f"{what} copied to the system clipboard.")
+            self.clipboard_guard.copied(text, delay)
+            self.notify(f"{what} copied to the system clipboard"
+                        + (f"; cleared in {delay} s if still there." if delay else "."))
             method = "system"
+            self._clipboard_tick()
         else:
             self.copy_to_clipboard(text)
             self.notify(f"{what} sent to the terminal clipboard (OSC 52): no system clipboard "
-                        "here; your terminal must allow clipboard access.")
+                        "here; your terminal must allow clipboard access. entra-tui cannot "
+                        "clear it later: copy something else over it when done.")
             method = "osc52"
         self.last_copy_method = method
         return method
+
+    def _clipboard_tick(self) -> None:
+        """Once a second while a clear is pending: countdown in the status bar, then clear."""
+        guard, bar = self.clipboard_guard, self.query_one("#status-bar", Static)
+        if guard.due():
+            outcome = guard.clear_now()
+            if outcome == "cleared":
+                self.notify("Clipboard cleared.")
+            elif outcome == "changed":
+                self.notify("Clipboard left as is: it holds something you copied since.")
+        left = guard.seconds_left()
+        bar.display = left is not None
+        if left is None:
+            if self._clipboard_timer is not None:
+                self._clipboard_timer.stop()
+                self._clipboard_timer = None
+            return
+        bar.update(f"📋 Clipboard clears in {int(left + 0.999)} s (if it still holds what "
+                   "entra-tui copied)")
+        if self._clipboard_timer is None:
+            self._clipboard_timer = self.set_interval(1, self._clipboard_tick)
+
+    async def action_quit(self) -> None:
+        """Quitting clears a token we left on the clipboard at once rather than never."""
+        if self.clipboard_guard.clear_at is not None:
+            self.clipboard_guard.clear_now()
+        await super().action_quit()
+
+    # --- presentation mode ----------------------------------------------------------------
+    @property
+    def masker(self) -> Masker | None:
+        if not self.presentation:
+            return None
+        return Masker(self.viewing.token.claims if self.viewing else None)
+
+    def action_toggle_presentation(self) -> None:
+        self.presentation = not self.presentation
+        self.query_one(ClaimsTable).presentation = self.presentation
+        self.title = "entra-tui · presentation mode" if self.presentation else "entra-tui"
+        self.view(self.viewing)
+        self._render_current()
+        self.notify("Presentation mode: e-mail addresses, UPNs, IP addresses and object ids "
+                    "are hidden. m shows them again." if self.presentation else
+                    "Presentation mode off.")
 
     # --- profiles -----------------------------------------------------------------------
     @property

@@ -12,56 +12,66 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from entra_tui.core.masking import Masker, mask_edges
 from entra_tui.core.token import DecodedToken
 
 SEGMENT_STYLES = ("bold red", "bold magenta", "bold cyan")
 
 
 class RawView(ModalScreen[None]):
-    """The signature is masked until revealed: without it the token cannot be replayed, so
-    the screen can be shared or captured safely."""
+    """The encoded token shows only its first and last characters until revealed: a token
+    on screen can be read off a screen share or a capture and replayed."""
 
     BINDINGS = [Binding("escape,r,q", "close", "Close", id="raw.close"),
-                Binding("s", "reveal", "Reveal signature", id="raw.reveal")]
+                Binding("s", "reveal", "Reveal / hide token", id="raw.reveal")]
 
-    def __init__(self, token: DecodedToken) -> None:
+    def __init__(self, token: DecodedToken, masker: Masker | None = None) -> None:
         super().__init__()
         self.token = token
+        self.masker = masker
+        self.revealed = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="raw-box"):
             yield Static(Text("Header", style="bold"))
-            yield Static(_json(self.token.header), id="raw-header")
+            yield Static(_json(self.token.header, self.masker), id="raw-header")
             yield Static(Text("Payload", style="bold"))
-            yield Static(_json(self.token.claims), id="raw-payload")
+            yield Static(_json(self.token.claims, self.masker), id="raw-payload")
             yield Static(Text("Encoded (header . payload . signature)", style="bold"))
             yield Static(_segments(self.token, reveal=False), id="raw-segments")
 
     def on_mount(self) -> None:
         box = self.query_one("#raw-box")
         box.border_title = "Raw token"
-        box.border_subtitle = "s reveals the signature · Esc closes"
+        box.border_subtitle = "s reveals the encoded token · Esc closes"
         box.focus()
 
     def action_reveal(self) -> None:
-        self.query_one("#raw-segments", Static).update(_segments(self.token, reveal=True))
+        self.revealed = not self.revealed
+        self.query_one("#raw-segments", Static).update(
+            _segments(self.token, reveal=self.revealed))
+        self.query_one("#raw-box").border_subtitle = (
+            f"s {'hides' if self.revealed else 'reveals'} the encoded token · Esc closes")
 
     def action_close(self) -> None:
         self.dismiss(None)
 
 
-def _json(data: object) -> Syntax:
+def _json(data: object, masker: Masker | None) -> Syntax:
     # json.dumps escapes control characters, so hostile claim values cannot drive the terminal.
-    return Syntax(json.dumps(data, indent=2, ensure_ascii=True), "json", theme="ansi_dark",
+    dumped = json.dumps(data, indent=2, ensure_ascii=True)
+    return Syntax(masker.apply(dumped) if masker else dumped, "json", theme="ansi_dark",
                   word_wrap=True, background_color="default")
 
 
 def _segments(token: DecodedToken, *, reveal: bool) -> Text:
+    if not reveal:
+        return Text.assemble((mask_edges(token.raw), "bold"),
+                             (f"  ({len(token.raw):,} characters hidden: s reveals, "
+                              "c in the main view copies)", "dim"))
     text = Text()
     for index, segment in enumerate(token.segments):
         if index:
             text.append(".", style="bold")
-        shown = segment if reveal or index != 2 or len(segment) < 12 else (
-            f"{segment[:4]}…{segment[-4:]} (signature hidden: s reveals)")
-        text.append(shown, style=SEGMENT_STYLES[index % 3])
+        text.append(segment, style=SEGMENT_STYLES[index % 3])
     return text

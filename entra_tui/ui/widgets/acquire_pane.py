@@ -10,8 +10,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from entra_tui.core.masking import Masker
 from entra_tui.core.profiles import Profile
 from entra_tui.core.results import AcquireError, AcquireResult
+from entra_tui.ui.masked import mask_rich
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 FLOW_NAMES = {"client_secret": "client credentials · secret",
@@ -43,19 +45,21 @@ class AcquirePane(Vertical):
         self._waiting_text = " Acquiring a token…"
         self.query_one("#error-panel").display = False
 
-    def show(self, profile: Profile | None, result: AcquireResult | None, working: bool) -> None:
-        self.query_one("#profile-details", Static).update(_details(profile))
+    def show(self, profile: Profile | None, result: AcquireResult | None, working: bool,
+             masker: Masker | None = None) -> None:
+        self.query_one("#profile-details", Static).update(mask_rich(_details(profile), masker))
         self._working = working
         if working:
             self._spinner.resume()
         else:
             self._spinner.pause()
-        self.query_one("#acquire-status", Static).update(self._status(profile, result))
+        self.query_one("#acquire-status", Static).update(
+            mask_rich(self._status(profile, result), masker))
         panel = self.query_one("#error-panel", Static)
         error = result.error if result is not None and not working else None
         panel.display = error is not None
         if error is not None:
-            panel.update(error_text(error))
+            panel.update(mask_rich(error_text(error), masker))
             panel.border_title = f"{error.title} · {error.kind.value}"
 
     def _spin(self) -> None:

@@ -6,9 +6,11 @@ import textwrap
 from collections.abc import Callable
 
 from rich.text import Text
+from textual import events
 from textual.widgets import DataTable
 
 from entra_tui.core.claims import explain_claims
+from entra_tui.core.masking import Masker
 from entra_tui.core.token import DecodedToken
 
 CLAIM_WIDTH = 12
@@ -24,10 +26,22 @@ class ClaimsTable(DataTable):
         self._clock = clock
         self._token: DecodedToken | None = None
         self._value_width = 0
+        self.presentation = False  # mask e-mails, IPs and object ids (screen sharing)
+
+    async def _on_click(self, event: events.Click) -> None:
+        """One click on a claim selects it (DataTable wants two): the app copies its value."""
+        before = self.cursor_coordinate
+        await super()._on_click(event)
+        row = event.style.meta.get("row", -1)
+        if row >= 0 and self.cursor_coordinate != before:
+            self._post_selected_message()
 
     def show_token(self, token: DecodedToken | None) -> None:
         self._token = token
         self._rebuild()
+
+    def _masker(self) -> Masker | None:
+        return Masker(self._token.claims) if self.presentation and self._token else None
 
     def on_resize(self) -> None:
         if self._value_width != self._widths()[0]:
@@ -38,9 +52,10 @@ class ClaimsTable(DataTable):
         if self._token is None:
             return
         narrow = self._widths()[1] == 0
+        masker = self._masker()
         for row in explain_claims(self._token, self._clock()):
             if row.is_time:
-                cell = _value_cell(row.value, row.note)
+                cell = _value_cell(row.value, row.note, masker)
                 if narrow and row.meaning:
                     cell.append(f"\n{row.meaning}", style="dim")
                 self.update_cell(row.name, "value", cell, update_width=False)
@@ -66,8 +81,9 @@ class ClaimsTable(DataTable):
         if self._token is None:
             return
         widths = (CLAIM_WIDTH, value_width, meaning_width)
+        masker = self._masker()
         for row in explain_claims(self._token, self._clock()):
-            cells = [Text(row.name, style="bold"), _value_cell(row.value, row.note)]
+            cells = [Text(row.name, style="bold"), _value_cell(row.value, row.note, masker)]
             if meaning_width:
                 cells.append(Text(row.meaning, style="dim"))
             elif row.meaning:
@@ -75,7 +91,9 @@ class ClaimsTable(DataTable):
             self.add_row(*cells, key=row.name, height=_height(cells, widths))
 
 
-def _value_cell(value: str, note: str) -> Text:
+def _value_cell(value: str, note: str, masker: Masker | None = None) -> Text:
+    if masker is not None:
+        value, note = masker.apply(value), masker.apply(note)
     if len(value) > MAX_SHOWN_CHARS:  # a hostile 1 MB claim must not freeze the screen
         hidden = len(value) - MAX_SHOWN_CHARS
         value = f"{value[:MAX_SHOWN_CHARS]}… ({hidden:,} more characters; r shows them all)"

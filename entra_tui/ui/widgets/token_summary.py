@@ -7,15 +7,18 @@ from textual.widgets import Static
 
 from entra_tui.core.claims import describe_token
 from entra_tui.core.history import InspectedToken
+from entra_tui.core.masking import Masker
 from entra_tui.core.token import TokenKind
 from entra_tui.core.verify import SignatureState
+from entra_tui.ui.masked import mask_rich
 
 SIGNATURE_STYLES = {SignatureState.VERIFIED: "bold green", SignatureState.FAILED: "bold red",
                     SignatureState.NOT_CHECKED: "bold yellow"}
 
 
 class TokenSummary(Static):
-    def show_entry(self, entry: InspectedToken | None, *, verifying: bool = False) -> None:
+    def show_entry(self, entry: InspectedToken | None, *, verifying: bool = False,
+                   masker: Masker | None = None) -> None:
         self.display = entry is not None
         if entry is None:
             return
@@ -34,4 +37,4 @@ class TokenSummary(Static):
             state = entry.verification.state
             text.append(state.value, style=SIGNATURE_STYLES[state])
             text.append(f": {entry.verification.reason}")
-        self.update(text)
+        self.update(mask_rich(text, masker))

@@ -1,0 +1,111 @@
+"""Clipboard and screen hygiene: auto-clear, presentation mode, masked raw token, mouse copy."""
+
+from __future__ import annotations
+
+from conftest import SIZE, FakeClock, acquire, number_of, text_of, wait_until
+from textual.widgets import Static
+
+from entra_tui.cli import build_app
+from entra_tui.core.clipboard import SystemClipboard
+from entra_tui.ui.app import EntraTuiApp
+from entra_tui.ui.widgets.claims_table import ClaimsTable
+
+
+class MemoryClipboard(SystemClipboard):
+    """A system clipboard that lives in memory: this machine has none (no xclip)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text = ""
+
+    def _detect(self) -> None:
+        self._detected = True
+        self._copy = self._store
+        self._paste = lambda: self.text
+
+    def _store(self, text: str) -> None:
+        self.text = text
+
+
+async def test_clipboard_is_cleared_after_the_delay_only_if_unchanged() -> None:
+    clock, clipboard = FakeClock(), MemoryClipboard()
+    app, environment = build_app(demo=True, clock=clock, system_clipboard=clipboard)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await acquire(pilot, app)
+            token = app.viewing.token.raw  # type: ignore[union-attr]
+            await pilot.press("c")
+            assert clipboard.text == token and app.last_copy_method == "system"
+            assert "clears in 30 s" in text_of(app, "#status-bar")
+            clock.now += 12
+            app._clipboard_tick()
+            assert "clears in 18 s" in text_of(app, "#status-bar")
+            clock.now += 18
+            app._clipboard_tick()
+            assert clipboard.text == ""
+            assert not app.query_one("#status-bar").display
+            await pilot.press("C")  # again, but this time the user copies something else
+            clipboard.text = "my own notes"
+            clock.now += 31
+            app._clipboard_tick()
+            await pilot.pause()
+            assert clipboard.text == "my own notes"
+            assert any("holds something you copied" in n.message for n in app._notifications)
+            await pilot.press("c")  # quitting clears a pending token at once
+            await pilot.press("q")
+        assert clipboard.text == ""
+    finally:
+        assert environment is not None
+        environment.stop()
+
+
+async def test_osc52_says_it_cannot_be_cleared(demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        await acquire(pilot, app)
+        await pilot.press("c")
+        assert app.last_copy_method == "osc52"
+        assert any("cannot clear it later" in n.message for n in app._notifications)
+        assert not app.query_one("#status-bar").display
+
+
+async def test_presentation_mode_masks_people_not_apps(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(str(number_of(app, "contoso-adele-ropc")))
+        await acquire(pilot, app)
+        claims = app.viewing.token.claims  # type: ignore[union-attr]
+        upn, oid = claims["preferred_username"], claims["oid"]
+
+        def screen_text() -> str:
+            table = app.query_one(ClaimsTable)
+            cells = " ".join(str(c) for row in range(table.row_count)
+                             for c in table.get_row_at(row))
+            return " ".join((cells, text_of(app, "#summary"), text_of(app, "#acquire-status")))
+
+        assert upn in screen_text() and oid in screen_text()
+        await pilot.press("m")
+        shown = screen_text()
+        assert upn not in shown and oid not in shown and "‹e-mail›" in shown
+        assert claims["aud"] in shown and claims["tid"] in shown  # apps and tenants stay
+        assert "presentation mode" in app.title
+        await pilot.press("r")
+        await pilot.pause()
+        payload = app.screen.query_one("#raw-payload", Static).content.code  # type: ignore[attr-defined]
+        assert upn not in payload and oid not in payload
+        await pilot.press("escape", "m")
+        assert upn in screen_text()
+
+
+async def test_clicking_a_claim_copies_its_value(demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        await acquire(pilot, app)
+        table = app.query_one(ClaimsTable)
+        claims = app.viewing.token.claims  # type: ignore[union-attr]
+        await pilot.click(ClaimsTable, offset=(3, 1))  # first data row (aud), below the header
+        await wait_until(pilot, lambda: app.clipboard == claims["aud"])
+        first_row_height = table.rows[table.ordered_rows[0].key].height
+        await pilot.click(ClaimsTable, offset=(3, 1 + first_row_height))  # one click: copied
+        await wait_until(pilot, lambda: app.clipboard == claims[list(claims)[1]])
