@@ -31,7 +31,8 @@ for i in range(rounds):
     result = SessionManager().acquire(profile, force_refresh=i % 2 == 0)
     if not result.ok:
         raise SystemExit(f"{tag} round {i}: {result.error}")
-    store.duplicate_profile("orders-sync", f"{tag}-{i}")
+    for j in range(3):  # saves outnumber requests: that is where writers collide
+        store.duplicate_profile("orders-sync", f"{tag}-{i}-{j}")
 print("done", flush=True)
 """
 
@@ -63,7 +64,8 @@ ca_bundle = "{sandbox.ca_path}"
         out, err = worker.communicate(timeout=100)
         assert worker.returncode == 0 and out == "done\n", err[-2000:]
     names = load_profiles(config).names()
-    expected = {"orders-sync"} | {f"{t}-{i}" for t in ("left", "right") for i in range(ROUNDS)}
+    expected = {"orders-sync"} | {f"{t}-{i}-{j}" for t in ("left", "right")
+                                  for i in range(ROUNDS) for j in range(3)}
     assert set(names) == expected and len(names) == len(expected)  # no profile lost
     assert config.read_text().startswith("# shared by two processes")
     [cache] = (tmp_path / "cache").glob("*.msal-cache")
