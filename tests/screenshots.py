@@ -66,6 +66,16 @@ async def main() -> None:
             await pilot.press("f1")
             await pilot.pause(0.2)
             app.save_screenshot("help.svg", str(OUT))
+            await pilot.press("escape", "1")
+            app.clear_notifications()
+            await pilot.press("e")
+            await pilot.pause(0.3)
+            for field in app.screen.query("Input"):
+                field.cursor_blink = False  # type: ignore[attr-defined]
+            app.save_screenshot("editor.svg", str(OUT))
+            await pilot.press("escape", "ctrl+p", *"switch")
+            await pilot.pause(0.6)
+            app.save_screenshot("palette.svg", str(OUT))
             await pilot.press("escape")
     finally:
         environment.stop()

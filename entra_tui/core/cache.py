@@ -8,8 +8,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import msal_extensions  # this module is imported only when MSAL is, after the first frame
-
 from entra_tui.core.errors import CredentialError
 from entra_tui.core.safe_files import PRIVATE, atomic_write, too_open
 
@@ -35,6 +33,7 @@ def build_token_cache(profile_name: str, *, persistent: bool, allow_unencrypted:
 
     if not persistent:
         return msal.TokenCache()
+    import msal_extensions
 
     path = cache_path(profile_name)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -48,7 +47,7 @@ def build_token_cache(profile_name: str, *, persistent: bool, allow_unencrypted:
                 "token_cache = \"memory\", or set allow_unencrypted_cache = true to store it "
                 f"in {path} readable only by you") from None
         _owner_only(path)
-        persistence = _AtomicFilePersistence(str(path))
+        persistence = _atomic_file_persistence(str(path))
     return msal_extensions.PersistedTokenCache(persistence)
 
 
@@ -69,9 +68,14 @@ def _owner_only(path: Path) -> None:
         os.chmod(path, PRIVATE)
 
 
-class _AtomicFilePersistence(msal_extensions.FilePersistence):  # type: ignore[misc]
-    """msal-extensions truncates and rewrites in place, so a kill mid-write would leave a
-    broken cache. Write beside it and rename instead (msal-extensions still does the locking)."""
+def _atomic_file_persistence(location: str) -> Any:
+    import msal_extensions  # lazily, like MSAL: importing the core must stay cheap
 
-    def save(self, content: str) -> None:
-        atomic_write(Path(self.get_location()), content)
+    class AtomicFilePersistence(msal_extensions.FilePersistence):  # type: ignore[misc]
+        """msal-extensions truncates and rewrites in place, so a kill mid-write would leave
+        a broken cache. Write beside it and rename instead (msal-extensions still locks)."""
+
+        def save(self, content: str) -> None:
+            atomic_write(Path(self.get_location()), content)
+
+    return AtomicFilePersistence(location)

@@ -39,6 +39,9 @@ class ExpiryBar(Static):
             self._ticker.resume()
         self.tick()
 
+    def on_resize(self) -> None:
+        self.tick()  # the bar and the truncation follow the width
+
     def tick(self) -> None:
         self.update(self.render_status())
 
