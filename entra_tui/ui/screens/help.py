@@ -13,7 +13,10 @@ from textual.widgets import Static
 
 PANE_HELP = {
     "profiles": "Profiles, grouped by tenant. Move with ↑↓ or j/k, jump with 1-9, Enter "
-                "acquires a token for the highlighted profile.",
+                "acquires a token for the highlighted profile. n adds, e edits, D duplicates, d "
+                "deletes, / filters, I imports.",
+    "profile-filter": "Filter: type words that appear in a profile's name, tenant, client id, "
+                      "flow or description. Enter or ↓ goes to the list; Esc clears.",
     "claims": "Claims of the token shown, in the issuer's order, with readable values and "
               "what each means. ↑↓ select a claim; y copies its value.",
 }

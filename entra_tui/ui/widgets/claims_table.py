@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.widgets import DataTable
 
 from entra_tui.core.claims import explain_claims
@@ -20,6 +21,9 @@ MAX_SHOWN_CHARS = 2000
 
 class ClaimsTable(DataTable):
     """Values wrap within their column; relative times refresh with `refresh_times`."""
+
+    # Shown in the footer while this pane has focus (the app handles the keys anywhere).
+    BINDINGS = [Binding("y", "app.copy_claim", "Copy claim", id="claims.copy_here")]
 
     def __init__(self, clock: Callable[[], float], *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
