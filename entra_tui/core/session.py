@@ -80,12 +80,16 @@ class SessionManager:
             return self._failed(profile, started, AcquireError(
                 FailureKind.NETWORK, f"the authority is not available: {exc}"))
         try:
-            app = self._app_for(profile)
-            # Every flow can be cancelled mid-request: it runs in a daemon thread we can leave.
-            outcome = _interruptible(lambda: dict(zip(("response", "source"), self._run_flow(
-                app, profile, force_refresh, on_device_code, cancel, user_assertion),
-                strict=True)), cancel)
-            response, source = outcome.get("response", {}), outcome.get("source")
+            app = self._apps.get(profile) or self._app_for(profile)
+            if cancel is None:  # a plain call: cache hits stay as cheap as raw MSAL's
+                response, source = self._run_flow(app, profile, force_refresh,
+                                                  on_device_code, cancel, user_assertion)
+            else:  # cancellable mid-request: it runs in a daemon thread we can leave
+                run = functools.partial(self._run_flow, app, profile, force_refresh,
+                                        on_device_code, cancel, user_assertion)
+                outcome = _interruptible(lambda: dict(zip(("response", "source"), run(),
+                                                          strict=True)), cancel)
+                response, source = outcome.get("response", {}), outcome.get("source")
         except EntraTuiError as exc:
             return self._failed(profile, started, AcquireError(FailureKind.CONFIGURATION,
                                                                str(exc)))
@@ -99,15 +103,17 @@ class SessionManager:
                 FailureKind.NETWORK, "the token response has no access_token"))
             return self._failed(profile, started, error)
         claims = response.get("id_token_claims") or {}
+        source = source or SOURCES.get(response.get("token_source", ""),
+                                       response.get("token_source"))
         return AcquireResult(
             profile_name=profile.name,
             acquired_at=self._clock(),
             elapsed_ms=(time.perf_counter() - started) * 1000,
-            warnings=self._warnings(profile),
+            # A cache hit read no credential: its files were checked when they were used.
+            warnings=self._warnings(profile, credentials_used=source != "cache"),
             access_token=response["access_token"],
             id_token=response.get("id_token"),
-            source=source or SOURCES.get(response.get("token_source", ""),
-                                         response.get("token_source")),
+            source=source,
             expires_in=response.get("expires_in"),
             account=claims.get("preferred_username") or claims.get("upn"),
         )
@@ -276,9 +282,11 @@ class SessionManager:
             error=error,
         )
 
-    def _warnings(self, profile: Profile) -> tuple[str, ...]:
-        pending = self._pending_warnings.pop(profile.name, None)
-        return _exposure_warnings(profile) + ((pending,) if pending else ())
+    def _warnings(self, profile: Profile, *, credentials_used: bool = True) -> tuple[str, ...]:
+        pending = self._pending_warnings.pop(profile.name, None) if self._pending_warnings \
+            else None
+        found = _exposure_warnings(profile) if credentials_used else ()
+        return found + ((pending,) if pending else ())
 
 
 def _federated_token_path(profile: Profile) -> Path:
