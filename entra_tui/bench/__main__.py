@@ -34,7 +34,8 @@ def run(quick: bool) -> tuple[dict[str, float], dict[str, str]]:
     metrics["switch_ms"] = measures.p95(samples["switch_ms"])
     noop = measures.median(samples["noop_press_ms"])
     spread["switch_ms"] = (f"p95 of {len(samples['switch_ms'])}; {_range(samples['switch_ms'])}"
-                           f"; includes Pilot's own {noop:.0f} ms per key press (no-op key)")
+                           f"; key press to the first frame showing the token (Pilot's own "
+                           f"press-and-settle, {noop:.0f} ms, not included)")
     for name in ("big_token_ms", "acquire_overhead_ms"):
         metrics[name] = measures.median(samples[name])
         spread[name] = f"median of {len(samples[name])}; {_range(samples[name])}"

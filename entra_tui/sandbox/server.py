@@ -57,6 +57,9 @@ class Server(ThreadingHTTPServer):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in separate writes; with Nagle on, the body waited for the
+    # client's delayed ACK: 40 ms on every answer, as no real identity provider does.
+    disable_nagle_algorithm = True
     server: Server
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming

@@ -64,7 +64,8 @@ class AcquirePane(Vertical):
 
     def _spin(self) -> None:
         self._frame += 1
-        self.query_one("#acquire-status", Static).update(self._spinner_text())
+        # Same line, new glyph: no layout pass (ten a second would cost the UI thread).
+        self.query_one("#acquire-status", Static).update(self._spinner_text(), layout=False)
 
     def _spinner_text(self) -> Text:
         return Text.assemble((SPINNER[self._frame % len(SPINNER)], "bold"), self._waiting_text)

@@ -43,7 +43,8 @@ class ExpiryBar(Static):
         self.tick()  # the bar and the truncation follow the width
 
     def tick(self) -> None:
-        self.update(self.render_status())
+        # Two lines, always: no layout pass, so a tick redraws this widget and nothing else.
+        self.update(self.render_status(), layout=False)
 
     def render_status(self) -> Text:
         if self._token is None:
