@@ -13,7 +13,6 @@ from textual.widgets import Static
 from entra_tui.cli import build_app
 from entra_tui.core.token import decode_token
 from entra_tui.ui.app import EntraTuiApp
-from entra_tui.ui.widgets.claims_table import ClaimsTable
 from entra_tui.ui.widgets.expiry_bar import ExpiryBar
 from entra_tui.ui.widgets.profile_list import ProfileList
 
@@ -57,7 +56,7 @@ async def test_acquire_shows_claims_and_live_countdown(
         result = app.attempts["contoso-orders-sync"]
         assert result.ok
         assert "Token from identity provider" in text_of(app, "#acquire-status")
-        table = app.query_one(ClaimsTable)
+        table = app.claims_table
         assert str(table.get_row("aud")[1]).startswith(CONTOSO.apis[0].client_id)
         assert str(table.get_row("roles")[1]).startswith("Orders.Read.All, Orders.ReadWrite.All")
         bar = app.query_one(ExpiryBar)
@@ -154,7 +153,7 @@ async def test_failed_refresh_keeps_last_good_token(demo: tuple[EntraTuiApp, Fak
         await acquire(pilot, app, "A")
         assert not app.attempts["contoso-orders-sync"].ok
         assert app.tokens["contoso-orders-sync"] is good
-        assert app.query_one(ClaimsTable).row_count > 0
+        assert app.claims_table.row_count > 0
         await pilot.press("c")
         assert app.clipboard == good.access_token
 
@@ -169,7 +168,7 @@ async def test_tokens_in_the_table_are_decoded_from_what_msal_returned(
         assert result.ok, result.error
         claims = decode_token(result.access_token or "").claims
         assert claims["azpacr"] == "2"  # the certificate profile
-        assert app.query_one(ClaimsTable).row_count == len(claims)
+        assert app.claims_table.row_count == len(claims)
 
 
 async def test_broken_config_is_reported_untouched_and_reloadable(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ from entra_tui.core.curl import curl_command
 from entra_tui.core.token import decode_token
 from entra_tui.ui.app import EntraTuiApp
 from entra_tui.ui.screens.help import HelpScreen
-from entra_tui.ui.widgets.claims_table import ClaimsTable
 from entra_tui.ui.widgets.profile_list import ProfileList
 
 
@@ -21,7 +20,7 @@ async def test_copy_header_claim_and_curl(demo: tuple[EntraTuiApp, FakeClock]) -
         token = app.viewing.token  # type: ignore[union-attr]
         await pilot.press("C")
         assert app.clipboard == f"Authorization: Bearer {token.raw}"
-        table = app.query_one(ClaimsTable)
+        table = app.claims_table
         table.focus()
         table.move_cursor(row=list(token.claims).index("roles"))
         await pilot.press("y")

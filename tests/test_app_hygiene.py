@@ -8,7 +8,6 @@ from textual.widgets import Static
 from entra_tui.cli import build_app
 from entra_tui.core.clipboard import SystemClipboard
 from entra_tui.ui.app import EntraTuiApp
-from entra_tui.ui.widgets.claims_table import ClaimsTable
 
 
 class MemoryClipboard(SystemClipboard):
@@ -79,7 +78,7 @@ async def test_presentation_mode_masks_people_not_apps(
         upn, oid = claims["preferred_username"], claims["oid"]
 
         def screen_text() -> str:
-            table = app.query_one(ClaimsTable)
+            table = app.claims_table
             cells = " ".join(str(c) for row in range(table.row_count)
                              for c in table.get_row_at(row))
             return " ".join((cells, text_of(app, "#summary"), text_of(app, "#acquire-status")))
@@ -102,10 +101,10 @@ async def test_clicking_a_claim_copies_its_value(demo: tuple[EntraTuiApp, FakeCl
     app, _ = demo
     async with app.run_test(size=SIZE) as pilot:
         await acquire(pilot, app)
-        table = app.query_one(ClaimsTable)
+        table = app.claims_table
         claims = app.viewing.token.claims  # type: ignore[union-attr]
-        await pilot.click(ClaimsTable, offset=(3, 1))  # first data row (aud), below the header
+        await pilot.click(app.claims_table, offset=(3, 1))  # first data row (aud), below the header
         await wait_until(pilot, lambda: app.clipboard == claims["aud"])
         first_row_height = table.rows[table.ordered_rows[0].key].height
-        await pilot.click(ClaimsTable, offset=(3, 1 + first_row_height))  # one click: copied
+        await pilot.click(app.claims_table, offset=(3, 1 + first_row_height))  # one click: copied
         await wait_until(pilot, lambda: app.clipboard == claims[list(claims)[1]])

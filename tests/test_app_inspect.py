@@ -16,7 +16,6 @@ from entra_tui.ui.screens.file_prompt import FilePrompt
 from entra_tui.ui.screens.paste_dialog import PasteDialog, TokenTextArea
 from entra_tui.ui.screens.raw_view import RawView
 from entra_tui.ui.screens.report_view import ReportView
-from entra_tui.ui.widgets.claims_table import ClaimsTable
 
 GRAPH = make({"aud": "00000003-0000-0000-c000-000000000000", "scp": "User.Read",
               "name": "\x1b[2J[b]not bold[/b]", "exp": 1_800_003_600},
@@ -41,7 +40,7 @@ async def test_paste_inspects_and_history_flips(demo: tuple[EntraTuiApp, FakeClo
         assert not isinstance(app.screen, PasteDialog)
         assert app.viewing is not acquired
         assert app.viewing.origin == "pasted (an Authorization header)"  # type: ignore[union-attr]
-        table = app.query_one(ClaimsTable)
+        table = app.claims_table
         assert str(table.get_row("aud")[1]).startswith("api://orders")
         assert "pasted" in str(app.query_one("#token-pane").border_title)
         await pilot.press("left_square_bracket")
@@ -68,9 +67,9 @@ async def test_hostile_claims_are_shown_literally(demo: tuple[EntraTuiApp, FakeC
     app, _ = demo
     async with app.run_test(size=SIZE) as pilot:
         await paste(pilot, app, GRAPH)
-        value = str(app.query_one(ClaimsTable).get_row("name")[1])
+        value = str(app.claims_table.get_row("name")[1])
         assert "\x1b" not in value and "\\x1b[2J[b]not bold[/b]" in value
-        assert "Microsoft Graph" in str(app.query_one(ClaimsTable).get_row("aud")[1])
+        assert "Microsoft Graph" in str(app.claims_table.get_row("aud")[1])
 
 
 async def test_raw_view_shows_header_payload_and_segments(
@@ -219,6 +218,6 @@ async def test_an_enormous_claim_is_shortened_on_screen(
     app, _ = demo
     async with app.run_test(size=SIZE) as pilot:
         await paste(pilot, app, make({"aud": "x", "blob": "y" * 1_000_000}))
-        shown = str(app.query_one(ClaimsTable).get_row("blob")[1])
+        shown = str(app.claims_table.get_row("blob")[1])
         assert len(shown) < 3000 and "998,000 more characters" in shown
         assert app.viewing.token.claims["blob"] == "y" * 1_000_000  # type: ignore[union-attr]

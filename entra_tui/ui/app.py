@@ -39,6 +39,7 @@ from entra_tui.ui.messages import (
 )
 from entra_tui.ui.widgets.acquire_pane import AcquirePane
 from entra_tui.ui.widgets.claims_table import ClaimsTable
+from entra_tui.ui.widgets.claims_view import ClaimsView
 from entra_tui.ui.widgets.expiry_bar import ExpiryBar
 from entra_tui.ui.widgets.profile_list import ProfileFilter, ProfileList
 from entra_tui.ui.widgets.token_summary import TokenSummary
@@ -175,7 +176,7 @@ class EntraTuiApp(App[None]):
                 with Vertical(id="token-pane"):
                     yield TokenSummary(id="summary")
                     yield ExpiryBar(self.clock, id="expiry")
-                    yield ClaimsTable(self.clock, id="claims")
+                    yield ClaimsView(self.clock, id="claims")
         yield Static(id="status-bar")
         yield Footer()
 
@@ -334,7 +335,7 @@ class EntraTuiApp(App[None]):
         self.viewing = entry
         token = entry.token if entry else None
         self.query_one(ExpiryBar).show_token(token)
-        self.query_one(ClaimsTable).show_token(token)
+        self.query_one(ClaimsView).show_token(token)
         self._render_summary()
 
     def _render_summary(self) -> None:
@@ -653,7 +654,7 @@ class EntraTuiApp(App[None]):
         entry = self._need_token()
         if entry is None:
             return
-        table = self.query_one(ClaimsTable)
+        table = self.claims_table
         if table.row_count == 0:
             return
         name = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
@@ -663,6 +664,11 @@ class EntraTuiApp(App[None]):
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
         self.copy_secret_text(text, f"Claim {name}")
 
+    @property
+    def claims_table(self) -> ClaimsTable:
+        """The table of the token being shown."""
+        return self.query_one(ClaimsView).current
+
     def on_data_table_row_selected(self, event: ClaimsTable.RowSelected) -> None:
         """Enter on a claim, or a click on it, copies its value (like y)."""
         if isinstance(event.data_table, ClaimsTable):
@@ -671,7 +677,8 @@ class EntraTuiApp(App[None]):
     def action_help(self) -> None:
         from entra_tui.ui.screens.help import HelpScreen
 
-        focused = self.focused.id if self.focused is not None else None
+        focused = "claims" if isinstance(self.focused, ClaimsTable) else (
+            self.focused.id if self.focused is not None else None)
         self.push_screen(HelpScreen([b for b in self.BINDINGS if isinstance(b, Binding)
                                      and not b.id.startswith("profiles.jump")]
                                     + [Binding("1-9", "", "Jump to profile n")], focused))
@@ -731,7 +738,7 @@ class EntraTuiApp(App[None]):
 
     def action_toggle_presentation(self) -> None:
         self.presentation = not self.presentation
-        self.query_one(ClaimsTable).presentation = self.presentation
+        self.query_one(ClaimsView).set_presentation(self.presentation)
         self.title = "entra-tui · presentation mode" if self.presentation else "entra-tui"
         self.view(self.viewing)
         self._render_current()
@@ -869,5 +876,5 @@ class EntraTuiApp(App[None]):
         self._show_profiles()
 
     def _refresh_relative_times(self) -> None:
-        self.query_one(ClaimsTable).refresh_times()
+        self.query_one(ClaimsView).refresh_times()
         self._update_states()

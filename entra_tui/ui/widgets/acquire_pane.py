@@ -14,6 +14,7 @@ from entra_tui.core.masking import Masker
 from entra_tui.core.profiles import Profile
 from entra_tui.core.results import AcquireError, AcquireResult
 from entra_tui.ui.masked import mask_rich
+from entra_tui.ui.quick_update import update_text
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 FLOW_NAMES = {"client_secret": "client credentials · secret",
@@ -47,19 +48,20 @@ class AcquirePane(Vertical):
 
     def show(self, profile: Profile | None, result: AcquireResult | None, working: bool,
              masker: Masker | None = None) -> None:
-        self.query_one("#profile-details", Static).update(mask_rich(_details(profile), masker))
+        update_text(self.query_one("#profile-details", Static),
+                    mask_rich(_details(profile), masker))
         self._working = working
         if working:
             self._spinner.resume()
         else:
             self._spinner.pause()
-        self.query_one("#acquire-status", Static).update(
-            mask_rich(self._status(profile, result), masker))
+        update_text(self.query_one("#acquire-status", Static),
+                    mask_rich(self._status(profile, result), masker))
         panel = self.query_one("#error-panel", Static)
         error = result.error if result is not None and not working else None
         panel.display = error is not None
         if error is not None:
-            panel.update(mask_rich(error_text(error), masker))
+            update_text(panel, mask_rich(error_text(error), masker))
             panel.border_title = f"{error.title} · {error.kind.value}"
 
     def _spin(self) -> None:

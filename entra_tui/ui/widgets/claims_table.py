@@ -8,6 +8,7 @@ from collections.abc import Callable
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.widget import Widget
 from textual.widgets import DataTable
 
 from entra_tui.core.claims import explain_claims
@@ -25,11 +26,14 @@ class ClaimsTable(DataTable):
     # Shown in the footer while this pane has focus (the app handles the keys anywhere).
     BINDINGS = [Binding("y", "app.copy_claim", "Copy claim", id="claims.copy_here")]
 
-    def __init__(self, clock: Callable[[], float], *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, clock: Callable[[], float], *, id: str | None = None,  # noqa: A002
+                 width_from: Widget | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self._clock = clock
         self._token: DecodedToken | None = None
+        self._width_from = width_from  # a hidden table has no size: it takes its pane's
         self._value_width = 0
+        self.times_refreshed_at = 0.0
         self.presentation = False  # mask e-mails, IPs and object ids (screen sharing)
 
     async def _on_click(self, event: events.Click) -> None:
@@ -40,19 +44,39 @@ class ClaimsTable(DataTable):
         if row >= 0 and self.cursor_coordinate != before:
             self._post_selected_message()
 
+    @property
+    def token(self) -> DecodedToken | None:
+        return self._token
+
     def show_token(self, token: DecodedToken | None) -> None:
         self._token = token
         self._rebuild()
 
+    def forget(self) -> None:
+        """Drop the token and its rows (the table is rebuilt when next used)."""
+        self.show_token(None)
+
     def _masker(self) -> Masker | None:
         return Masker(self._token.claims) if self.presentation and self._token else None
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         if self._value_width != self._widths()[0]:
             self._rebuild()
+        else:
+            # Columns have fixed widths that did not change, so the rendered rows are still
+            # right: skip DataTable's resize handler, which would throw its render caches
+            # away (a table shown again after being hidden would be drawn from scratch).
+            event.prevent_default()
+
+    @property
+    def _width(self) -> int:
+        if self._width_from is not None:
+            return self._width_from.content_size.width
+        return self.size.width
 
     def refresh_times(self) -> None:
         """Relative times ("in 54 min") drift; update just those cells."""
+        self.times_refreshed_at = self._clock()
         if self._token is None:
             return
         narrow = self._widths()[1] == 0
@@ -66,9 +90,10 @@ class ClaimsTable(DataTable):
 
     def _widths(self) -> tuple[int, int]:
         """(value, meaning) widths filling the table; meaning 0 when too narrow for it."""
-        columns = 3 if self.size.width >= WIDE_ENOUGH_FOR_MEANING else 2
+        width = self._width
+        columns = 3 if width >= WIDE_ENOUGH_FOR_MEANING else 2
         # Each column has one cell of padding either side; keep room for the scrollbar.
-        available = max(20, self.size.width - CLAIM_WIDTH - 2 * columns - 2)
+        available = max(20, width - CLAIM_WIDTH - 2 * columns - 2)
         if columns == 2:
             return available, 0
         value = available * 11 // 20
@@ -85,6 +110,7 @@ class ClaimsTable(DataTable):
         if self._token is None:
             return
         widths = (CLAIM_WIDTH, value_width, meaning_width)
+        self.times_refreshed_at = self._clock()
         masker = self._masker()
         for row in explain_claims(self._token, self._clock()):
             cells = [Text(row.name, style="bold"), _value_cell(row.value, row.note, masker)]

@@ -11,6 +11,7 @@ from entra_tui.core.masking import Masker
 from entra_tui.core.token import TokenKind
 from entra_tui.core.verify import SignatureState
 from entra_tui.ui.masked import mask_rich
+from entra_tui.ui.quick_update import update_text
 
 SIGNATURE_STYLES = {SignatureState.VERIFIED: "bold green", SignatureState.FAILED: "bold red",
                     SignatureState.NOT_CHECKED: "bold yellow"}
@@ -37,4 +38,4 @@ class TokenSummary(Static):
             state = entry.verification.state
             text.append(state.value, style=SIGNATURE_STYLES[state])
             text.append(f": {entry.verification.reason}")
-        self.update(mask_rich(text, masker))
+        update_text(self, mask_rich(text, masker))
