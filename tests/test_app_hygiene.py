@@ -105,6 +105,6 @@ async def test_clicking_a_claim_copies_its_value(demo: tuple[EntraTuiApp, FakeCl
         claims = app.viewing.token.claims  # type: ignore[union-attr]
         await pilot.click(app.claims_table, offset=(3, 1))  # first data row (aud), below the header
         await wait_until(pilot, lambda: app.clipboard == claims["aud"])
-        first_row_height = table.rows[table.ordered_rows[0].key].height
+        first_row_height = table.row_height(0)
         await pilot.click(app.claims_table, offset=(3, 1 + first_row_height))  # one click: copied
         await wait_until(pilot, lambda: app.clipboard == claims[list(claims)[1]])

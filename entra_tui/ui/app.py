@@ -48,6 +48,9 @@ if TYPE_CHECKING:
     from entra_tui.core.verify import KeyFetcher, Verification
 
 
+SPINNER_DELAY = 0.15  # seconds an acquisition runs before the pane says it is working
+
+
 class EntraTuiApp(App[None]):
     """Keyboard-first token inspector for Entra app registrations."""
 
@@ -495,8 +498,16 @@ class EntraTuiApp(App[None]):
             partial(self._acquire_in_thread, profile, fresh, cancel, assertion), thread=True,
             group=f"acquire:{profile.name}", exclusive=True, exit_on_error=False,
             description=f"acquire {profile.name}")
-        self._render_current()
-        self._update_states(profile.name)
+        # The spinner appears only if the answer takes a while: a cache hit or a quick
+        # identity provider then shows the token as the next frame, with no flicker, and
+        # MSAL's thread does not compete with drawing a state that is already over.
+        self.set_timer(SPINNER_DELAY, partial(self._show_working, profile.name))
+
+    def _show_working(self, name: str) -> None:
+        if name in self.working:
+            if self.current is not None and self.current.name == name:
+                self._render_current()
+            self._update_states(name)
 
     def _acquire_in_thread(self, profile: Profile, fresh: bool, cancel: threading.Event,
                            assertion: str | None) -> None:
@@ -654,10 +665,9 @@ class EntraTuiApp(App[None]):
         entry = self._need_token()
         if entry is None:
             return
-        table = self.claims_table
-        if table.row_count == 0:
+        name = self.claims_table.selected_claim
+        if name is None:
             return
-        name = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         value = entry.token.claims.get(name)
         import json
 
@@ -669,10 +679,9 @@ class EntraTuiApp(App[None]):
         """The table of the token being shown."""
         return self.query_one(ClaimsView).current
 
-    def on_data_table_row_selected(self, event: ClaimsTable.RowSelected) -> None:
+    def on_claims_table_row_selected(self, event: ClaimsTable.RowSelected) -> None:
         """Enter on a claim, or a click on it, copies its value (like y)."""
-        if isinstance(event.data_table, ClaimsTable):
-            self.action_copy_claim()
+        self.action_copy_claim()
 
     def action_help(self) -> None:
         from entra_tui.ui.screens.help import HelpScreen

@@ -1,15 +1,27 @@
-"""The claims table: every claim in issuer order, value and readable note, and meaning."""
+"""The claims table: every claim in issuer order, value and readable note, and meaning.
+
+Drawn line by line (Textual's line API) rather than with DataTable: rows are wrapped once
+into strips and cached, so showing a token costs what its visible rows cost, and a table
+shown again costs nothing. DataTable drew every visible cell through Rich anew after each
+change (~35 ms for a token here)."""
 
 from __future__ import annotations
 
+import bisect
 import textwrap
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import DataTable
 
 from entra_tui.core.claims import explain_claims
 from entra_tui.core.masking import Masker
@@ -18,107 +30,253 @@ from entra_tui.core.token import DecodedToken
 CLAIM_WIDTH = 12
 WIDE_ENOUGH_FOR_MEANING = 72
 MAX_SHOWN_CHARS = 2000
+HEADINGS = ("Claim", "Value", "Meaning")
 
 
-class ClaimsTable(DataTable):
-    """Values wrap within their column; relative times refresh with `refresh_times`."""
+@dataclass
+class Row:
+    name: str
+    cells: list[Text]
+    height: int
+    lines: list[Strip] | None = field(default=None, repr=False)  # wrapped on first draw
 
-    # Shown in the footer while this pane has focus (the app handles the keys anywhere).
-    BINDINGS = [Binding("y", "app.copy_claim", "Copy claim", id="claims.copy_here")]
+
+class ClaimsTable(ScrollView, can_focus=True):
+    """Values wrap within their column; ↑↓ select a claim; Enter, y or a click copy it."""
+
+    BINDINGS = [
+        Binding("y", "app.copy_claim", "Copy claim", id="claims.copy_here"),
+        Binding("enter", "select", "Copy claim", show=False, id="claims.select"),
+        Binding("up,k", "move(-1)", "Up", show=False, id="claims.up"),
+        Binding("down,j", "move(1)", "Down", show=False, id="claims.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="claims.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="claims.page_down"),
+        Binding("home", "move_to(0)", "First", show=False, id="claims.first"),
+        Binding("end", "move_to(-1)", "Last", show=False, id="claims.last"),
+    ]
+    COMPONENT_CLASSES = {"claims--header", "claims--cursor", "claims--stripe"}
+    DEFAULT_CSS = """
+    ClaimsTable > .claims--header { text-style: bold; color: $text; background: $panel; }
+    ClaimsTable > .claims--stripe { background: $surface-lighten-1 20%; }
+    ClaimsTable > .claims--cursor { background: $block-cursor-blurred-background; }
+    ClaimsTable:focus > .claims--cursor { background: $block-cursor-background;
+                                          color: $block-cursor-foreground; }
+    """
+
+    class RowSelected(Message):
+        """Enter or a click on a claim: the app copies its value."""
+
+        def __init__(self, table: ClaimsTable, name: str) -> None:
+            super().__init__()
+            self.table = table
+            self.name = name
 
     def __init__(self, clock: Callable[[], float], *, id: str | None = None,  # noqa: A002
                  width_from: Widget | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        super().__init__(id=id)
         self._clock = clock
         self._token: DecodedToken | None = None
         self._width_from = width_from  # a hidden table has no size: it takes its pane's
-        self._value_width = 0
+        self._rows: list[Row] = []
+        self._tops: list[int] = []  # first content line of each row
+        self._widths = (CLAIM_WIDTH, 0, 0)
+        self.cursor_row = 0
         self.times_refreshed_at = 0.0
         self.presentation = False  # mask e-mails, IPs and object ids (screen sharing)
 
-    async def _on_click(self, event: events.Click) -> None:
-        """One click on a claim selects it (DataTable wants two): the app copies its value."""
-        before = self.cursor_coordinate
-        await super()._on_click(event)
-        row = event.style.meta.get("row", -1)
-        if row >= 0 and self.cursor_coordinate != before:
-            self._post_selected_message()
-
+    # --- content ------------------------------------------------------------------------
     @property
     def token(self) -> DecodedToken | None:
         return self._token
 
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def selected_claim(self) -> str | None:
+        return self._rows[self.cursor_row].name if self._rows else None
+
+    def get_row(self, name: str) -> list[Text]:
+        return next(row.cells for row in self._rows if row.name == name)
+
+    def get_row_at(self, index: int) -> list[Text]:
+        return self._rows[index].cells
+
+    def row_height(self, index: int) -> int:
+        return self._rows[index].height
+
     def show_token(self, token: DecodedToken | None) -> None:
         self._token = token
+        self.cursor_row = 0
         self._rebuild()
+        self.scroll_to(y=0, animate=False)
 
     def forget(self) -> None:
         """Drop the token and its rows (the table is rebuilt when next used)."""
         self.show_token(None)
 
-    def _masker(self) -> Masker | None:
-        return Masker(self._token.claims) if self.presentation and self._token else None
-
-    def on_resize(self, event: events.Resize) -> None:
-        if self._value_width != self._widths()[0]:
-            self._rebuild()
-        else:
-            # Columns have fixed widths that did not change, so the rendered rows are still
-            # right: skip DataTable's resize handler, which would throw its render caches
-            # away (a table shown again after being hidden would be drawn from scratch).
-            event.prevent_default()
-
-    @property
-    def _width(self) -> int:
-        if self._width_from is not None:
-            return self._width_from.content_size.width
-        return self.size.width
-
     def refresh_times(self) -> None:
-        """Relative times ("in 54 min") drift; update just those cells."""
+        """Relative times ("in 54 min") drift; rebuild just those rows."""
         self.times_refreshed_at = self._clock()
         if self._token is None:
             return
-        narrow = self._widths()[1] == 0
         masker = self._masker()
-        for row in explain_claims(self._token, self._clock()):
-            if row.is_time:
-                cell = _value_cell(row.value, row.note, masker)
-                if narrow and row.meaning:
-                    cell.append(f"\n{row.meaning}", style="dim")
-                self.update_cell(row.name, "value", cell, update_width=False)
+        by_name = {row.name: row for row in self._rows}
+        for explained in explain_claims(self._token, self._clock()):
+            row = by_name.get(explained.name)
+            if explained.is_time and row is not None:
+                row.cells = self._cells(explained, masker)
+                row.lines = None
+        self._layout_rows()
+        self.refresh()
 
-    def _widths(self) -> tuple[int, int]:
-        """(value, meaning) widths filling the table; meaning 0 when too narrow for it."""
-        width = self._width
+    def _masker(self) -> Masker | None:
+        return Masker(self._token.claims) if self.presentation and self._token else None
+
+    def _column_widths(self) -> tuple[int, int, int]:
+        """(claim, value, meaning) widths filling the table; meaning 0 when too narrow."""
+        width = self._width_from.content_size.width if self._width_from else self.size.width
         columns = 3 if width >= WIDE_ENOUGH_FOR_MEANING else 2
         # Each column has one cell of padding either side; keep room for the scrollbar.
         available = max(20, width - CLAIM_WIDTH - 2 * columns - 2)
         if columns == 2:
-            return available, 0
+            return CLAIM_WIDTH, available, 0
         value = available * 11 // 20
-        return value, available - value
+        return CLAIM_WIDTH, value, available - value
+
+    def _cells(self, explained: object, masker: Masker | None) -> list[Text]:
+        row = explained
+        cells = [Text(row.name, style="bold"),  # type: ignore[attr-defined]
+                 _value_cell(row.value, row.note, masker)]  # type: ignore[attr-defined]
+        if self._widths[2]:
+            cells.append(Text(row.meaning, style="dim"))  # type: ignore[attr-defined]
+        elif row.meaning:  # type: ignore[attr-defined]
+            cells[1].append(f"\n{row.meaning}", style="dim")  # type: ignore[attr-defined]
+        return cells
 
     def _rebuild(self) -> None:
-        value_width, meaning_width = self._widths()
-        self._value_width = value_width
-        self.clear(columns=True)
-        self.add_column("Claim", width=CLAIM_WIDTH, key="claim")
-        self.add_column("Value", width=value_width, key="value")
-        if meaning_width:
-            self.add_column("Meaning", width=meaning_width, key="meaning")
-        if self._token is None:
-            return
-        widths = (CLAIM_WIDTH, value_width, meaning_width)
+        self._widths = self._column_widths()
         self.times_refreshed_at = self._clock()
         masker = self._masker()
-        for row in explain_claims(self._token, self._clock()):
-            cells = [Text(row.name, style="bold"), _value_cell(row.value, row.note, masker)]
-            if meaning_width:
-                cells.append(Text(row.meaning, style="dim"))
-            elif row.meaning:
-                cells[1].append(f"\n{row.meaning}", style="dim")
-            self.add_row(*cells, key=row.name, height=_height(cells, widths))
+        self._rows = [] if self._token is None else [
+            Row(explained.name, self._cells(explained, masker), 0)
+            for explained in explain_claims(self._token, self._clock())]
+        self._layout_rows()
+        self.refresh()
+
+    def _layout_rows(self) -> None:
+        top = 0
+        self._tops = []
+        for row in self._rows:
+            row.height = _height(row.cells, self._widths)
+            self._tops.append(top)
+            top += row.height
+        self.virtual_size = Size(sum(self._widths) + 2 * len(HEADINGS), top + 1)
+        self._header: Strip | None = None
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._column_widths() != self._widths:
+            self._rebuild()
+
+    # --- drawing ------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if y == 0:
+            return self._header_strip().crop_extend(0, width, self.rich_style)
+        line = self.scroll_offset.y + y - 1
+        index = bisect.bisect_right(self._tops, line) - 1
+        if index < 0 or not self._rows:
+            return Strip.blank(width, self.rich_style)
+        row = self._rows[index]
+        if line - self._tops[index] >= row.height:
+            return Strip.blank(width, self.rich_style)
+        strip = self._row_lines(row)[line - self._tops[index]]
+        if index == self.cursor_row:
+            style = self.get_component_rich_style("claims--cursor")
+        elif index % 2:
+            style = self.get_component_rich_style("claims--stripe")
+        else:
+            style = Style()
+        return strip.apply_style(self.rich_style + style).crop_extend(0, width, self.rich_style
+                                                                     + style)
+
+    def _header_strip(self) -> Strip:
+        if getattr(self, "_header", None) is None:
+            style = self.get_component_rich_style("claims--header")
+            cells = [Text(h) for h, w in zip(HEADINGS, self._widths, strict=True) if w]
+            self._header = _join(self, [c.wrap(self.app.console, w)[0:1]
+                                        for c, w in zip(cells, self._widths, strict=False)],
+                                 self._widths, 1)[0].apply_style(style)
+        return self._header  # type: ignore[return-value]
+
+    def _row_lines(self, row: Row) -> list[Strip]:
+        if row.lines is None:
+            console = self.app.console
+            wrapped = [cell.wrap(console, width) if width else []
+                       for cell, width in zip(row.cells, self._widths, strict=False)]
+            row.lines = _join(self, wrapped, self._widths, row.height)
+        return row.lines
+
+    # --- cursor and mouse ---------------------------------------------------------------
+    def move_cursor(self, *, row: int) -> None:
+        if not self._rows:
+            return
+        self.cursor_row = max(0, min(row, len(self._rows) - 1))
+        top, height = self._tops[self.cursor_row], self._rows[self.cursor_row].height
+        visible = max(1, self.scrollable_content_region.height - 1)
+        if top < self.scroll_offset.y:
+            self.scroll_to(y=top, animate=False)
+        elif top + height > self.scroll_offset.y + visible:
+            self.scroll_to(y=top + min(height, visible) - visible, animate=False)
+        self.refresh()
+
+    def action_move(self, step: int) -> None:
+        self.move_cursor(row=self.cursor_row + step)
+
+    def action_move_to(self, row: int) -> None:
+        self.move_cursor(row=row if row >= 0 else len(self._rows) - 1)
+
+    def action_page(self, direction: int) -> None:
+        visible = max(1, self.scrollable_content_region.height - 1)
+        line = self._tops[self.cursor_row] + direction * visible if self._rows else 0
+        self.move_cursor(row=bisect.bisect_right(self._tops, max(0, line)) - 1)
+
+    def action_select(self) -> None:
+        if self._rows:
+            self.post_message(self.RowSelected(self, self._rows[self.cursor_row].name))
+
+    def on_click(self, event: events.Click) -> None:
+        """One click on a claim selects it and copies its value."""
+        if event.y < 1 or not self._rows:
+            return
+        line = self.scroll_offset.y + event.y - 1
+        index = bisect.bisect_right(self._tops, line) - 1
+        if 0 <= index < len(self._rows) and line < self._tops[-1] + self._rows[-1].height:
+            self.move_cursor(row=index)
+            self.action_select()
+
+
+def _join(widget: Widget, wrapped: list[list[Text]], widths: tuple[int, ...],
+          height: int) -> list[Strip]:
+    """Cells side by side, one space of padding either side, `height` lines."""
+    console = widget.app.console
+    lines = []
+    for number in range(height):
+        segments: list[Segment] = []
+        for cell_lines, width in zip(wrapped, widths, strict=False):
+            if not width:
+                continue
+            segments.append(Segment(" "))
+            if number < len(cell_lines):
+                text = cell_lines[number]
+                text.truncate(width, pad=True)
+                segments.extend(text.render(console))
+            else:
+                segments.append(Segment(" " * width))
+            segments.append(Segment(" "))
+        lines.append(Strip(segments))
+    return lines
 
 
 def _value_cell(value: str, note: str, masker: Masker | None = None) -> Text:
@@ -134,9 +292,9 @@ def _value_cell(value: str, note: str, masker: Masker | None = None) -> Text:
 
 
 def _height(cells: list[Text], widths: tuple[int, ...]) -> int:
-    """Rows' wrapped height, computed here: letting DataTable measure each cell (height=None)
-    cost ~50 ms per switch. Wraps like Rich does: at spaces, folding longer words."""
-    return max(_lines(cell.plain, width) for cell, width in zip(cells, widths, strict=False))
+    """Rows' wrapped height, computed without rendering: at spaces, folding longer words."""
+    return max(_lines(cell.plain, width) for cell, width in zip(cells, widths, strict=False)
+               if width)
 
 
 def _lines(text: str, width: int) -> int:
