@@ -19,7 +19,7 @@ class ClaimsView(Vertical):
     def __init__(self, clock: Callable[[], float], *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._clock = clock
-        self._tables = [ClaimsTable(clock, width_from=self) for _ in range(KEPT_TABLES)]
+        self._tables = [ClaimsTable(clock, width_from=self)]
         self._recent: list[ClaimsTable] = list(self._tables)  # most recently shown first
         self.presentation = False
 
@@ -27,8 +27,16 @@ class ClaimsView(Vertical):
         yield from self._tables
 
     def on_mount(self) -> None:
-        for table in self._tables[1:]:
+        # The other tables are made after the first frame: a faster start.
+        self.call_after_refresh(self._add_spare_tables)
+
+    def _add_spare_tables(self) -> None:
+        spares = [ClaimsTable(self._clock, width_from=self) for _ in range(KEPT_TABLES - 1)]
+        for table in spares:
             table.display = False
+        self._tables.extend(spares)
+        self._recent.extend(spares)
+        self.mount_all(spares)
 
     @property
     def current(self) -> ClaimsTable:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Input, OptionList
@@ -15,6 +14,7 @@ from entra_tui.core.profile_state import ProfileState
 from entra_tui.core.profiles import Profile
 
 HEADING_WIDTH = 24
+DEFAULT_WIDTH = 30  # the list's width before the first layout (the pane is 32 wide)
 NO_TOKEN = ProfileState("none", "–")
 STATE_STYLES = {"none": "dim", "working": "cyan", "valid": "green", "expiring": "yellow",
                 "expired": "red", "error": "bold red"}
@@ -99,15 +99,21 @@ class ProfileList(OptionList):
             return None
         return self.get_option_at_index(self.highlighted).id
 
-    def _prompt(self, profile: Profile) -> Table:
+    def _prompt(self, profile: Profile) -> Text:
+        """`1 name           ● 42m`: plain Text padded to the list's width (a Rich Table per
+        option cost ~4 ms each to draw)."""
         number = self.ordered.index(profile) + 1
         state = self.states.get(profile.name, NO_TOKEN)
-        row = Table.grid(expand=True)
-        row.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        row.add_column(no_wrap=True, justify="right")
-        row.add_row(Text.assemble((f"{number} " if number <= 9 else "  ", "dim"), profile.name),
-                    Text(f" {state.label}", style=STATE_STYLES[state.kind]))
-        return row
+        width = self.scrollable_content_region.width or DEFAULT_WIDTH
+        label = f" {state.label}"
+        room = max(4, width - 2 - len(label))
+        name = profile.name if len(profile.name) <= room else profile.name[: room - 1] + "…"
+        return Text.assemble((f"{number} " if number <= 9 else "  ", "dim"),
+                             name.ljust(room), (label, STATE_STYLES[state.kind]))
+
+    def on_resize(self) -> None:
+        if self.all_profiles:  # the state column follows the width
+            self.show_profiles(self.all_profiles)
 
     def set_state(self, name: str, state: ProfileState) -> None:
         """Update one profile's state column (only when it changed: redraws cost time)."""
