@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_profiles(config=args.config, as_json=args.json)
     if args.command == "decode":
         from entra_tui.commands.decode import DecodeOptions, run_decode
-        from entra_tui.core.validation import Expectations
+        from entra_tui.core.expectations import Expectations
 
         return run_decode(DecodeOptions(
             token=args.token, as_json=args.json, verify=args.verify, jwks=args.jwks,

@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from entra_tui.core.claims import (
     CLAIM_MEANINGS,
@@ -31,8 +30,7 @@ EXIT_VALIDATION_FAILED = 5
 EXIT_SIGNATURE_NOT_CHECKED = 6
 
 
-@dataclass
-class DecodeOptions:
+class DecodeOptions(NamedTuple):
     token: str | None
     as_json: bool = False
     verify: bool = False

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from entra_tui.core.timefmt import local_time, relative
 from entra_tui.core.token import TIME_CLAIMS, DecodedToken
@@ -90,8 +89,7 @@ CREDENTIAL_TYPES = {"0": "public client (no credential)", "1": "client secret",
                     "2": "certificate or federated assertion"}
 
 
-@dataclass(frozen=True)
-class ClaimRow:
+class ClaimRow(NamedTuple):
     """One claim ready to show: the raw value in text, a readable note, and its meaning."""
 
     name: str

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 DEFAULT_CLOCK_SKEW = 300
 
-@dataclass(frozen=True)
-class Expectations:
+class Expectations(NamedTuple):
     """What an API expects of the tokens it accepts; empty means "not checked"."""
 
     audiences: tuple[str, ...] = ()

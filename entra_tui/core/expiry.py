@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from entra_tui.core.token import DecodedToken
 
@@ -18,8 +18,7 @@ class ExpiryState(Enum):
     NO_EXPIRY = "no expiry"
 
 
-@dataclass(frozen=True)
-class ExpiryStatus:
+class ExpiryStatus(NamedTuple):
     """`seconds_left` is negative once expired; `fraction_left` runs from 1.0 down to 0.0."""
 
     state: ExpiryState

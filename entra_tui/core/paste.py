@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from entra_tui.core.errors import TokenDecodeError
@@ -16,8 +16,7 @@ _BEARER = re.compile(r"^\s*bearer\s+", re.IGNORECASE)
 _TOKEN_PARAMS = ("access_token", "id_token", "token")
 
 
-@dataclass(frozen=True)
-class PastedToken:
+class PastedToken(NamedTuple):
     """The token found, and where it came from (shown so the user knows what was read)."""
 
     token: str

@@ -10,9 +10,8 @@ import base64
 import binascii
 import json
 import re
-from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 from entra_tui.core.errors import TokenDecodeError
 
@@ -32,8 +31,7 @@ _OPAQUE_MESSAGE = ("this is an opaque token, not a JWT (for example a refresh to
                    "personal-account ticket); only the service that issued it can read it")
 
 
-@dataclass(frozen=True)
-class DecodedToken:
+class DecodedToken(NamedTuple):
     """A JWT split into its parts; `claims` keeps the issuer's order."""
 
     raw: str

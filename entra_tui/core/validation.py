@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from entra_tui.core.expectations import Expectations
 from entra_tui.core.timefmt import local_time
@@ -18,8 +18,7 @@ class Outcome(Enum):
 
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     name: str
     outcome: Outcome
     reason: str

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from entra_tui.core.token import DecodedToken
@@ -35,8 +34,7 @@ class SignatureState(Enum):
     NOT_CHECKED = "not checked"
 
 
-@dataclass(frozen=True)
-class Verification:
+class Verification(NamedTuple):
     state: SignatureState
     reason: str
     key_source: str | None = None
