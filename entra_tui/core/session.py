@@ -102,21 +102,19 @@ class SessionManager:
             error = (from_error_response(response) if "error" in response else AcquireError(
                 FailureKind.NETWORK, "the token response has no access_token"))
             return self._failed(profile, started, error)
-        claims = response.get("id_token_claims") or {}
         source = source or SOURCES.get(response.get("token_source", ""),
                                        response.get("token_source"))
+        # A cache hit read no credential: its files were checked when they were used.
+        warnings = self._warnings(profile, credentials_used=True) if (
+            source != "cache" or self._pending_warnings) else ()
+        claims = response.get("id_token_claims")
         return AcquireResult(
-            profile_name=profile.name,
-            acquired_at=self._clock(),
+            profile_name=profile.name, acquired_at=self._clock(),
             elapsed_ms=(time.perf_counter() - started) * 1000,
-            # A cache hit read no credential: its files were checked when they were used.
-            warnings=self._warnings(profile, credentials_used=source != "cache"),
-            access_token=response["access_token"],
-            id_token=response.get("id_token"),
-            source=source,
-            expires_in=response.get("expires_in"),
-            account=claims.get("preferred_username") or claims.get("upn"),
-        )
+            access_token=response["access_token"], id_token=response.get("id_token"),
+            source=source, expires_in=response.get("expires_in"),
+            account=(claims.get("preferred_username") or claims.get("upn")) if claims else None,
+            warnings=warnings)
 
     def sign_out(self, profile: Profile) -> int:
         """Remove the profile's cached accounts and tokens (persisted ones too); how many."""
