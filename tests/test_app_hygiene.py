@@ -108,3 +108,22 @@ async def test_clicking_a_claim_copies_its_value(demo: tuple[EntraTuiApp, FakeCl
         first_row_height = table.row_height(0)
         await pilot.click(app.claims_table, offset=(3, 1 + first_row_height))  # one click: copied
         await wait_until(pilot, lambda: app.clipboard == claims[list(claims)[1]])
+
+
+async def test_switching_back_keeps_each_tokens_claim_cursor(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        await acquire(pilot, app)
+        await pilot.press("2")
+        await acquire(pilot, app)
+        table = app.claims_table
+        table.move_cursor(row=3)
+        second = table.selected_claim
+        await pilot.press("1")
+        assert table.cursor_row == 0 and app.viewing.profile_name == "contoso-orders-sync"  # type: ignore[union-attr]
+        table.move_cursor(row=5)
+        await pilot.press("2")
+        assert table.selected_claim == second  # the rows and cursor of token 2 came back
+        await pilot.press("1")
+        assert table.cursor_row == 5

@@ -33,12 +33,29 @@ MAX_SHOWN_CHARS = 2000
 HEADINGS = ("Claim", "Value", "Meaning")
 
 
+KEPT_TOKENS = 6
+
+
 @dataclass
 class Row:
     name: str
     cells: list[Text]
     height: int
     lines: list[Strip] | None = field(default=None, repr=False)  # wrapped on first draw
+
+
+@dataclass
+class Shown:
+    """One token's rows as built for the table (kept for the last few tokens shown)."""
+
+    token: DecodedToken | None
+    rows: list[Row]
+    tops: list[int]
+    widths: tuple[int, int, int]
+    presentation: bool
+    cursor_row: int = 0
+    scroll_y: float = 0
+    times_refreshed_at: float = 0.0
 
 
 class ClaimsTable(ScrollView, can_focus=True):
@@ -83,6 +100,9 @@ class ClaimsTable(ScrollView, can_focus=True):
         self.cursor_row = 0
         self.times_refreshed_at = 0.0
         self.presentation = False  # mask e-mails, IPs and object ids (screen sharing)
+        # The last tokens shown, most recent first: showing one again swaps its built rows
+        # (and their drawn strips) back in, with its cursor and scroll position.
+        self._kept: list[Shown] = []
 
     # --- content ------------------------------------------------------------------------
     @property
@@ -107,14 +127,36 @@ class ClaimsTable(ScrollView, can_focus=True):
         return self._rows[index].height
 
     def show_token(self, token: DecodedToken | None) -> None:
-        self._token = token
-        self.cursor_row = 0
-        self._rebuild()
-        self.scroll_to(y=0, animate=False)
+        if self._kept:
+            current = self._kept[0]
+            current.cursor_row, current.scroll_y = self.cursor_row, self.scroll_offset.y
+            current.times_refreshed_at = self.times_refreshed_at
+        widths = self._column_widths()
+        kept = next((k for k in self._kept if k.token is token and k.widths == widths
+                     and k.presentation == self.presentation), None)
+        if kept is None:
+            self._token = token
+            self.cursor_row = 0
+            self._rebuild()
+            kept = Shown(token, self._rows, self._tops, self._widths, self.presentation,
+                         times_refreshed_at=self.times_refreshed_at)
+            self._kept = [kept, *self._kept[: KEPT_TOKENS - 1]]
+            self.scroll_to(y=0, animate=False)
+            return
+        self._kept.remove(kept)
+        self._kept.insert(0, kept)
+        self._token, self._rows, self._tops, self._widths = (
+            kept.token, kept.rows, kept.tops, kept.widths)
+        self.cursor_row, self.times_refreshed_at = kept.cursor_row, kept.times_refreshed_at
+        self._set_virtual_size()
+        self.scroll_to(y=kept.scroll_y, animate=False)
+        if self._clock() - self.times_refreshed_at >= 30:
+            self.refresh_times()  # relative times drifted while it was not shown
+        self.refresh()
 
     def forget(self) -> None:
-        """Drop the token and its rows (the table is rebuilt when next used)."""
-        self.show_token(None)
+        """Drop every kept token (e.g. presentation mode changed how values are shown)."""
+        self._kept = []
 
     def refresh_times(self) -> None:
         """Relative times ("in 54 min") drift; rebuild just those rows."""
@@ -162,22 +204,28 @@ class ClaimsTable(ScrollView, can_focus=True):
         self._rows = [] if self._token is None else [
             Row(explained.name, self._cells(explained, masker), 0)
             for explained in explain_claims(self._token, self._clock())]
+        self._tops = []
         self._layout_rows()
         self.refresh()
 
     def _layout_rows(self) -> None:
         top = 0
-        self._tops = []
+        self._tops.clear()  # in place: a kept token shares these lists
         for row in self._rows:
             row.height = _height(row.cells, self._widths)
             self._tops.append(top)
             top += row.height
-        self.virtual_size = Size(sum(self._widths) + 2 * len(HEADINGS), top + 1)
+        self._set_virtual_size()
         self._header: Strip | None = None
+
+    def _set_virtual_size(self) -> None:
+        height = self._tops[-1] + self._rows[-1].height if self._rows else 0
+        self.virtual_size = Size(sum(self._widths) + 2 * len(HEADINGS), height + 1)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._column_widths() != self._widths:
-            self._rebuild()
+            self._kept = []  # built for the old width
+            self.show_token(self._token)
 
     # --- drawing ------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
