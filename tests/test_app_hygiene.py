@@ -127,3 +127,16 @@ async def test_switching_back_keeps_each_tokens_claim_cursor(
         assert table.selected_claim == second  # the rows and cursor of token 2 came back
         await pilot.press("1")
         assert table.cursor_row == 5
+
+
+async def test_clicking_a_profile_selects_it(demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    from entra_tui.ui.widgets.profile_list import ProfileList
+
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        profiles = app.query_one(ProfileList)
+        await pilot.pause()
+        # Row 0 is the tenant heading; rows 1.. are the profiles in order.
+        await pilot.click(profiles, offset=(4, 3))
+        await wait_until(pilot, lambda: app.current is not None
+                         and app.current.name == profiles.ordered[2].name)
