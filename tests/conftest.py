@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import stat
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -60,6 +62,21 @@ async def wait_until(pilot: object, condition: Callable[[], bool], timeout: floa
             raise AssertionError("condition not met in time")
         await pilot.pause(0.02)  # type: ignore[attr-defined]
         await asyncio.sleep(0)
+
+
+@pytest.fixture
+def fake_xclip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A stand-in `xclip` on PATH (this machine has none): pyperclip itself finds and runs
+    it, as on a desktop. Returns the file that holds the clipboard's contents."""
+    store = tmp_path / "clipboard"
+    store.write_text("")
+    fake = tmp_path / "bin" / "xclip"
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\ncase "$*" in *-o*) cat "{store}" ;; *) cat > "{store}" ;; esac\n')
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("DISPLAY", ":99")
+    return store
 
 
 # --- Pilot helpers ---------------------------------------------------------------

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 
-import pytest
 from conftest import CONTOSO, FABRIKAM, SIZE, FakeClock, acquire, number_of, text_of
 from textual.widgets import Static
 
@@ -100,16 +97,8 @@ async def test_copy_falls_back_to_osc52_and_says_so(demo: tuple[EntraTuiApp, Fak
 
 
 async def test_copy_uses_the_system_clipboard_when_there_is_one(
-        demo: tuple[EntraTuiApp, FakeClock], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """A stand-in `xclip` on PATH: pyperclip itself runs it, as on a desktop."""
-    store = tmp_path / "clipboard"
-    fake = tmp_path / "bin" / "xclip"
-    fake.parent.mkdir()
-    fake.write_text(f'#!/bin/sh\ncase "$*" in *-o*) cat "{store}" ;; *) cat > "{store}" ;; esac\n')
-    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setenv("DISPLAY", ":99")
+        demo: tuple[EntraTuiApp, FakeClock], fake_xclip: Path) -> None:
+    store = fake_xclip
     app, _ = demo
     async with app.run_test(size=SIZE) as pilot:
         await acquire(pilot, app)

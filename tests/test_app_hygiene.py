@@ -2,57 +2,43 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from conftest import SIZE, FakeClock, acquire, number_of, text_of, wait_until
 from textual.widgets import Static
 
 from entra_tui.cli import build_app
-from entra_tui.core.clipboard import SystemClipboard
 from entra_tui.ui.app import EntraTuiApp
 
 
-class MemoryClipboard(SystemClipboard):
-    """A system clipboard that lives in memory: this machine has none (no xclip)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.text = ""
-
-    def _detect(self) -> None:
-        self._detected = True
-        self._copy = self._store
-        self._paste = lambda: self.text
-
-    def _store(self, text: str) -> None:
-        self.text = text
-
-
-async def test_clipboard_is_cleared_after_the_delay_only_if_unchanged() -> None:
-    clock, clipboard = FakeClock(), MemoryClipboard()
-    app, environment = build_app(demo=True, clock=clock, system_clipboard=clipboard)
+async def test_clipboard_is_cleared_after_the_delay_only_if_unchanged(
+        fake_xclip: Path) -> None:
+    clock = FakeClock()
+    app, environment = build_app(demo=True, clock=clock)
     try:
         async with app.run_test(size=SIZE) as pilot:
             await acquire(pilot, app)
             token = app.viewing.token.raw  # type: ignore[union-attr]
             await pilot.press("c")
-            assert clipboard.text == token and app.last_copy_method == "system"
+            assert fake_xclip.read_text() == token and app.last_copy_method == "system"
             assert "clears in 30 s" in text_of(app, "#status-bar")
             clock.now += 12
             app._clipboard_tick()
             assert "clears in 18 s" in text_of(app, "#status-bar")
             clock.now += 18
             app._clipboard_tick()
-            assert clipboard.text == ""
+            assert fake_xclip.read_text() == ""
             assert not app.query_one("#status-bar").display
             await pilot.press("C")  # again, but this time the user copies something else
-            clipboard.text = "my own notes"
+            fake_xclip.write_text("my own notes")
             clock.now += 31
             app._clipboard_tick()
             await pilot.pause()
-            assert clipboard.text == "my own notes"
+            assert fake_xclip.read_text() == "my own notes"
             assert any("holds something you copied" in n.message for n in app._notifications)
             await pilot.press("c")  # quitting clears a pending token at once
             await pilot.press("q")
-        assert clipboard.text == ""
+        assert fake_xclip.read_text() == ""
     finally:
         assert environment is not None
         environment.stop()

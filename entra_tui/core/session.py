@@ -105,7 +105,7 @@ class SessionManager:
         source = source or SOURCES.get(response.get("token_source", ""),
                                        response.get("token_source"))
         # A cache hit read no credential: its files were checked when they were used.
-        warnings = self._warnings(profile, credentials_used=True) if (
+        warnings = self._warnings(profile) if (
             source != "cache" or self._pending_warnings) else ()
         claims = response.get("id_token_claims")
         return AcquireResult(
@@ -280,11 +280,10 @@ class SessionManager:
             error=error,
         )
 
-    def _warnings(self, profile: Profile, *, credentials_used: bool = True) -> tuple[str, ...]:
+    def _warnings(self, profile: Profile) -> tuple[str, ...]:
         pending = self._pending_warnings.pop(profile.name, None) if self._pending_warnings \
             else None
-        found = _exposure_warnings(profile) if credentials_used else ()
-        return found + ((pending,) if pending else ())
+        return _exposure_warnings(profile) + ((pending,) if pending else ())
 
 
 def _federated_token_path(profile: Profile) -> Path:

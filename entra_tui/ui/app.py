@@ -27,7 +27,7 @@ from entra_tui.core.expectations import Expectations
 from entra_tui.core.history import InspectedToken, TokenHistory
 from entra_tui.core.masking import Masker
 from entra_tui.core.profile_store import ProfileStore
-from entra_tui.core.profiles import Profile, ProfileSet
+from entra_tui.core.profiles import DEFAULT_CLIPBOARD_CLEAR_SECONDS, Profile, ProfileSet
 from entra_tui.core.results import AcquireResult
 from entra_tui.core.session import DeviceCodePrompt, SessionManager
 from entra_tui.core.token import DecodedToken, decode_token
@@ -39,7 +39,6 @@ from entra_tui.ui.messages import (
 )
 from entra_tui.ui.widgets.acquire_pane import AcquirePane
 from entra_tui.ui.widgets.claims_table import ClaimsTable
-from entra_tui.ui.widgets.claims_view import ClaimsView
 from entra_tui.ui.widgets.expiry_bar import ExpiryBar
 from entra_tui.ui.widgets.profile_list import ProfileFilter, ProfileList
 from entra_tui.ui.widgets.token_summary import TokenSummary
@@ -168,11 +167,7 @@ class EntraTuiApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The main screen's keys are off while a dialog is open (q must not quit from a
         form, a must not start a request behind a dialog); Ctrl+Q and Ctrl+P still work."""
-        return not (isinstance(self.screen, ModalScreen) and action in self._main_actions)
-
-    @property
-    def _main_actions(self) -> set[str]:
-        return {b.action.split("(")[0] for b in self.BINDINGS if isinstance(b, Binding)}
+        return not (isinstance(self.screen, ModalScreen) and action in MAIN_ACTIONS)
 
     # --- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -188,7 +183,7 @@ class EntraTuiApp(App[None]):
                 with Vertical(id="token-pane"):
                     yield TokenSummary(id="summary")
                     yield ExpiryBar(self.clock, id="expiry")
-                    yield ClaimsView(self.clock, id="claims")
+                    yield ClaimsTable(self.clock, id="claims")
         yield Static(id="status-bar")
         yield Footer()
 
@@ -348,7 +343,7 @@ class EntraTuiApp(App[None]):
         self.viewing = entry
         token = entry.token if entry else None
         self.query_one(ExpiryBar).show_token(token)
-        self.query_one(ClaimsView).show_token(token)
+        self.claims_table.show_token(token)
         self._render_summary()
 
     def _render_summary(self) -> None:
@@ -686,8 +681,7 @@ class EntraTuiApp(App[None]):
 
     @property
     def claims_table(self) -> ClaimsTable:
-        """The table of the token being shown."""
-        return self.query_one(ClaimsView).current
+        return self.query_one(ClaimsTable)
 
     def on_claims_table_row_selected(self, event: ClaimsTable.RowSelected) -> None:
         """Enter on a claim, or a click on it, copies its value (like y)."""
@@ -696,8 +690,7 @@ class EntraTuiApp(App[None]):
     def action_help(self) -> None:
         from entra_tui.ui.screens.help import HelpScreen
 
-        focused = "claims" if isinstance(self.focused, ClaimsTable) else (
-            self.focused.id if self.focused is not None else None)
+        focused = self.focused.id if self.focused is not None else None
         self.push_screen(HelpScreen([b for b in self.BINDINGS if isinstance(b, Binding)
                                      and not b.id.startswith("profiles.jump")]
                                     + [Binding("1-9", "", "Jump to profile n")], focused))
@@ -705,7 +698,8 @@ class EntraTuiApp(App[None]):
     def copy_secret_text(self, text: str, what: str) -> str:
         """Copy with the system clipboard, else OSC 52; say which. Returns the method used.
         The system clipboard is cleared after [ui] clipboard_clear_seconds if unchanged."""
-        delay = self.profile_set.ui.clipboard_clear_seconds if self.profile_set else 30
+        delay = (self.profile_set.ui.clipboard_clear_seconds if self.profile_set
+                 else DEFAULT_CLIPBOARD_CLEAR_SECONDS)
         if self.system_clipboard.copy(text):
             self.clipboard_guard.copied(text, delay)
             self.notify(f"{what} copied to the system clipboard"
@@ -757,7 +751,7 @@ class EntraTuiApp(App[None]):
 
     def action_toggle_presentation(self) -> None:
         self.presentation = not self.presentation
-        self.query_one(ClaimsView).set_presentation(self.presentation)
+        self.claims_table.set_presentation(self.presentation)
         self.title = "entra-tui · presentation mode" if self.presentation else "entra-tui"
         self.view(self.viewing)
         self._render_current()
@@ -895,5 +889,10 @@ class EntraTuiApp(App[None]):
         self._show_profiles()
 
     def _refresh_relative_times(self) -> None:
-        self.query_one(ClaimsView).refresh_times()
+        self.claims_table.refresh_times()
         self._update_states()
+
+
+# The main screen's actions (made once: `check_action` runs for every key and footer update).
+MAIN_ACTIONS = frozenset(binding.action.split("(")[0] for binding in EntraTuiApp.BINDINGS
+                         if isinstance(binding, Binding))

@@ -18,7 +18,8 @@ PANE_HELP = {
     "profile-filter": "Filter: type words that appear in a profile's name, tenant, client id, "
                       "flow or description. Enter or ↓ goes to the list; Esc clears.",
     "claims": "Claims of the token shown, in the issuer's order, with readable values and "
-              "what each means. ↑↓ select a claim; y copies its value.",
+              "what each means. ↑↓ (j/k, PgUp/PgDn, Home/End) select a claim; y, Enter or a "
+              "click copies its value.",
 }
 
 

@@ -1,9 +1,9 @@
 """The claims table: every claim in issuer order, value and readable note, and meaning.
 
 Drawn line by line (Textual's line API) rather than with DataTable: rows are wrapped once
-into strips and cached, so showing a token costs what its visible rows cost, and a table
-shown again costs nothing. DataTable drew every visible cell through Rich anew after each
-change (~35 ms for a token here)."""
+into strips and cached, so showing a token costs what its visible rows cost, and a token
+shown again costs a swap of its kept rows. DataTable drew every visible cell through Rich
+anew after each change (~35 ms for a token here)."""
 
 from __future__ import annotations
 
@@ -89,12 +89,10 @@ class ClaimsTable(ScrollView, can_focus=True):
             self.table = table
             self.name = name
 
-    def __init__(self, clock: Callable[[], float], *, id: str | None = None,  # noqa: A002
-                 width_from: Widget | None = None) -> None:
+    def __init__(self, clock: Callable[[], float], *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._clock = clock
         self._token: DecodedToken | None = None
-        self._width_from = width_from  # a hidden table has no size: it takes its pane's
         self._rows: list[Row] = []
         self._tops: list[int] = []  # first content line of each row
         self._widths = (CLAIM_WIDTH, 0, 0)
@@ -157,9 +155,11 @@ class ClaimsTable(ScrollView, can_focus=True):
             self.refresh_times()  # relative times drifted while it was not shown
         self.refresh()
 
-    def forget(self) -> None:
-        """Drop every kept token (e.g. presentation mode changed how values are shown)."""
+    def set_presentation(self, on: bool) -> None:
+        """Mask (or show again) personal values: every kept token is built anew."""
+        self.presentation = on
         self._kept = []
+        self.show_token(self._token)
 
     def refresh_times(self) -> None:
         """Relative times ("in 54 min") drift; rebuild just those rows."""
@@ -182,7 +182,7 @@ class ClaimsTable(ScrollView, can_focus=True):
 
     def _column_widths(self) -> tuple[int, int, int]:
         """(claim, value, meaning) widths filling the table; meaning 0 when too narrow."""
-        width = self._width_from.content_size.width if self._width_from else self.size.width
+        width = self.size.width
         columns = 3 if width >= WIDE_ENOUGH_FOR_MEANING else 2
         # Each column has one cell of padding either side; keep room for the scrollbar.
         available = max(20, width - CLAIM_WIDTH - 2 * columns - 2)
