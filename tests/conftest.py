@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
 
 from entra_tui.cli import build_app
 from entra_tui.core.profiles import Profile
@@ -18,6 +17,7 @@ from entra_tui.sandbox import Sandbox
 from entra_tui.sandbox.directory import TENANTS
 from entra_tui.ui.app import EntraTuiApp
 from entra_tui.ui.widgets.profile_list import ProfileList
+from entra_tui.ui.widgets.text_lines import TextLines
 
 CONTOSO, FABRIKAM = TENANTS
 ORDERS_SYNC, BILLING, CLI_TOOL, ORDERS_API, DEPLOY_BOT, LEGACY_JOB = CONTOSO.clients
@@ -106,7 +106,8 @@ async def demo() -> AsyncIterator[tuple[EntraTuiApp, FakeClock]]:
 
 
 def text_of(app: EntraTuiApp, selector: str) -> str:
-    return str(app.query_one(selector, Static).content)
+    widget = app.query_one(selector)
+    return widget.plain if isinstance(widget, TextLines) else str(widget.content)
 
 
 def number_of(app: EntraTuiApp, name: str) -> int:

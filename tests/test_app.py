@@ -62,11 +62,11 @@ async def test_acquire_shows_claims_and_live_countdown(
         clock.now += 61
         bar.tick()
         await pilot.pause()
-        second = str(bar.content)
+        second = bar.plain
         assert second != first and "expires in 58:" in second
         clock.now += 3600
         bar.tick()
-        assert "EXPIRED" in str(bar.content)
+        assert "EXPIRED" in bar.plain
 
 
 async def test_enter_acquires_and_second_time_comes_from_cache(

@@ -42,12 +42,14 @@ async def test_paste_inspects_and_history_flips(demo: tuple[EntraTuiApp, FakeClo
         assert app.viewing.origin == "pasted (an Authorization header)"  # type: ignore[union-attr]
         table = app.claims_table
         assert str(table.get_row("aud")[1]).startswith("api://orders")
-        assert "pasted" in str(app.query_one("#token-pane").border_title)
+        assert text_of(app, "#summary").startswith("pasted (an Authorization header) · 2/2")
         await pilot.press("left_square_bracket")
         assert app.viewing is acquired
         await pilot.press("right_square_bracket")
         assert app.viewing is not acquired
-        assert app.query_one("#token-pane").border_subtitle.startswith("2/2")
+        assert text_of(app, "#summary").startswith("pasted (an Authorization header) · 2/2")
+        await pilot.press("left_square_bracket")
+        assert text_of(app, "#summary").startswith(f"{acquired.origin} · 1/2")
 
 
 async def test_garbage_paste_keeps_the_dialog_and_the_text(

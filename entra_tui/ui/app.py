@@ -194,6 +194,7 @@ class EntraTuiApp(App[None]):
         self.query_one("#profiles-pane").border_title = "Profiles"
         self.query_one("#acquire").border_title = "Acquisition"
         self.query_one("#token-pane").border_title = "Claims & expiry"
+        self.query_one("#token-pane").border_subtitle = "[ ] older/newer"
         self._show_profiles()
         self.set_interval(30, self._refresh_relative_times)
         self.set_timer(1.0, _freeze_startup_objects)
@@ -347,18 +348,13 @@ class EntraTuiApp(App[None]):
         self._render_summary()
 
     def _render_summary(self) -> None:
+        # Where the token came from is in the summary, not the pane's border: a new border
+        # title repaints the whole pane (a tenth of a profile switch's frame).
         entry = self.viewing
         self.query_one(TokenSummary).show_entry(
-            entry, verifying=entry is not None and entry.id in self.verifying,
+            entry, position=(self.history.position(entry), len(self.history)) if entry
+            else (0, 0), verifying=entry is not None and entry.id in self.verifying,
             masker=self.masker)
-        pane = self.query_one("#token-pane")
-        if entry is None:
-            pane.border_title = "Claims & expiry"
-            pane.border_subtitle = ""
-            return
-        pane.border_title = f"Claims & expiry · {entry.origin}"
-        position = self.history.position(entry)
-        pane.border_subtitle = f"{position}/{len(self.history)} · [ ] older/newer"
 
     def inspect(self, token: DecodedToken, origin: str,
                 profile_name: str | None = None) -> InspectedToken:

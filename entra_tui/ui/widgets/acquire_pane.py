@@ -15,6 +15,7 @@ from entra_tui.core.profiles import Profile
 from entra_tui.core.results import AcquireError, AcquireResult
 from entra_tui.ui.masked import mask_rich
 from entra_tui.ui.quick_update import update_text
+from entra_tui.ui.widgets.text_lines import TextLines
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 FLOW_NAMES = {"client_secret": "client credentials · secret",
@@ -35,8 +36,8 @@ class AcquirePane(Vertical):
     """Shows one profile; `working` animates a spinner only while a request is in flight."""
 
     def compose(self) -> ComposeResult:
-        yield Static(id="profile-details")
-        yield Static(id="acquire-status")
+        yield TextLines(id="profile-details")
+        yield TextLines(id="acquire-status")
         yield Static(id="error-panel")
 
     def on_mount(self) -> None:
@@ -48,15 +49,17 @@ class AcquirePane(Vertical):
 
     def show(self, profile: Profile | None, result: AcquireResult | None, working: bool,
              masker: Masker | None = None) -> None:
-        update_text(self.query_one("#profile-details", Static),
-                    mask_rich(_details(profile), masker))
+        # A profile's details only change with the profile (kept by key, unless masked).
+        self.query_one("#profile-details", TextLines).show(
+            lambda: mask_rich(_details(profile), masker),
+            key=profile if masker is None else None)
         self._working = working
         if working:
             self._spinner.resume()
         else:
             self._spinner.pause()
-        update_text(self.query_one("#acquire-status", Static),
-                    mask_rich(self._status(profile, result), masker))
+        self.query_one("#acquire-status", TextLines).show(
+            mask_rich(self._status(profile, result), masker))
         panel = self.query_one("#error-panel", Static)
         error = result.error if result is not None and not working else None
         panel.display = error is not None
@@ -67,7 +70,7 @@ class AcquirePane(Vertical):
     def _spin(self) -> None:
         self._frame += 1
         # Same line, new glyph: no layout pass (ten a second would cost the UI thread).
-        self.query_one("#acquire-status", Static).update(self._spinner_text(), layout=False)
+        self.query_one("#acquire-status", TextLines).show(self._spinner_text())
 
     def _spinner_text(self) -> Text:
         return Text.assemble((SPINNER[self._frame % len(SPINNER)], "bold"), self._waiting_text)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.text import Text
-from textual.widgets import Static
 
 from entra_tui.core.expiry import ExpiryState, expiry_status
 from entra_tui.core.timefmt import clock_time, countdown
 from entra_tui.core.token import DecodedToken
+from entra_tui.ui.widgets.text_lines import TextLines
 
 STATE_STYLES = {
     ExpiryState.VALID: "green",
@@ -20,7 +20,7 @@ STATE_STYLES = {
 }
 
 
-class ExpiryBar(Static):
+class ExpiryBar(TextLines):
     """Ticks once a second while a token is shown; idle (no timer work) otherwise."""
 
     def __init__(self, clock: Callable[[], float], *, id: str | None = None) -> None:  # noqa: A002
@@ -44,7 +44,7 @@ class ExpiryBar(Static):
 
     def tick(self) -> None:
         # Two lines, always: no layout pass, so a tick redraws this widget and nothing else.
-        self.update(self.render_status(), layout=False)
+        self.show(self.render_status())
 
     def render_status(self) -> Text:
         if self._token is None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
@@ -88,8 +89,18 @@ class ProfileList(OptionList):
         if names:
             self.highlight_profile(keep if keep in names else names[0])
 
-    def watch_highlighted(self, highlighted: int | None) -> None:
+    # Not a whole-list repaint when the highlight moves: only the two options that changed
+    # (a full repaint was a tenth of a profile switch's frame).
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
+
+    def watch_highlighted(self, previous: int | None, highlighted: int | None) -> None:
         super().watch_highlighted(highlighted)
+        for index in (previous, highlighted):
+            line = self._index_to_line.get(index) if index is not None else None
+            if line is None:
+                self.refresh()  # not laid out yet: no lines to pick
+            else:
+                self.refresh_lines(line, self._heights[index])
         if self._on_highlight is not None:
             self._on_highlight(self.highlighted_name)
 
