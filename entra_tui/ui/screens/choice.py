@@ -12,6 +12,17 @@ from textual.widgets.option_list import Option
 
 
 class Choice(ModalScreen[str | None]):
+    # Its own CSS, read when it first opens rather than at start-up.
+    DEFAULT_CSS = """
+    Choice { align: center middle; }
+    Choice #choice-box {
+        width: 70; max-width: 95%; height: auto;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    Choice #choice-list { height: auto; border: none; }
+    Choice #choice-note { color: $text-muted; margin-top: 1; }
+    """
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel")]
 
     def __init__(self, title: str, choices: list[tuple[str, str]], note: str = "") -> None:

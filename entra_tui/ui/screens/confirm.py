@@ -10,6 +10,16 @@ from textual.widgets import Static
 
 
 class Confirm(ModalScreen[bool]):
+    # Its own CSS, read when it first opens rather than at start-up.
+    DEFAULT_CSS = """
+    Confirm { align: center middle; }
+    Confirm #confirm-box {
+        width: auto; min-width: 40; max-width: 80%; height: auto;
+        border: round $warning; background: $surface; padding: 1 2;
+    }
+    Confirm #confirm-keys { color: $text-muted; }
+    """
+
     BINDINGS = [
         Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),

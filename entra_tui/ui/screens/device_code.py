@@ -17,6 +17,17 @@ from entra_tui.core.timefmt import countdown
 
 
 class DeviceCodeScreen(ModalScreen[None]):
+    # Its own CSS, read when it first opens rather than at start-up.
+    DEFAULT_CSS = """
+    DeviceCodeScreen { align: center middle; }
+    DeviceCodeScreen #device-box {
+        width: auto; min-width: 50; max-width: 90%; height: auto;
+        border: round $accent; background: $surface; padding: 1 3;
+    }
+    DeviceCodeScreen #device-box > Static { width: auto; content-align: center middle; }
+    DeviceCodeScreen #device-code { margin: 1 0; text-style: bold; }
+    """
+
     BINDINGS = [
         Binding("c,y", "copy_code", "Copy code", id="device.copy"),
         Binding("escape", "cancel", "Cancel sign-in", id="device.cancel"),

@@ -12,6 +12,16 @@ from textual.widgets import Input, Label, Static
 
 
 class FilePrompt(ModalScreen[Path | None]):
+    # Its own CSS, read when it first opens rather than at start-up.
+    DEFAULT_CSS = """
+    FilePrompt { align: center middle; }
+    FilePrompt #file-box {
+        width: 90%; max-width: 120; height: auto; max-height: 80%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    FilePrompt #file-problem { color: $error; }
+    """
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="file.cancel")]
 
     def __init__(self, question: str) -> None:

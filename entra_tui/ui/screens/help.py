@@ -24,6 +24,14 @@ PANE_HELP = {
 
 
 class HelpScreen(ModalScreen[None]):
+    # Its own CSS, read when it first opens rather than at start-up.
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen #help-box {
+        width: 92%; height: 85%; border: round $accent; background: $surface; padding: 0 1;
+    }
+    """
+
     BINDINGS = [Binding("escape,f1,question_mark,q", "close", "Close", id="help.close")]
 
     def __init__(self, bindings: list[Binding], focused: str | None) -> None:

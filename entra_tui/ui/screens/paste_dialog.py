@@ -34,6 +34,17 @@ class TokenTextArea(TextArea):
 
 
 class PasteDialog(ModalScreen[tuple[PastedToken, DecodedToken] | None]):
+    # Its own CSS, read when it first opens rather than at start-up.
+    DEFAULT_CSS = """
+    PasteDialog { align: center middle; }
+    PasteDialog #paste-box {
+        width: 90%; max-width: 120; height: auto; max-height: 80%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    PasteDialog #paste-text { height: 8; }
+    PasteDialog #paste-problem { color: $error; }
+    """
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="paste.cancel")]
 
     def __init__(self, initial: str = "") -> None:

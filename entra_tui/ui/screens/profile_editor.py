@@ -59,6 +59,33 @@ Save = Callable[[str, dict[str, Any], str | None], "str | None"]  # error text, 
 class ProfileEditor(ModalScreen[str | None]):
     """Dismisses with the saved profile's name, or None when cancelled."""
 
+    # Its own CSS, read when it first opens rather than at start-up.
+    DEFAULT_CSS = """
+    ProfileEditor { align: center middle; }
+    ProfileEditor #editor-box {
+        width: 90%; max-width: 100; height: 90%; max-height: 34;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    ProfileEditor #editor-form { height: 1fr; }
+    ProfileEditor .editor-row { height: auto; }
+    ProfileEditor .editor-label {
+        width: 16; padding: 0 1 0 0; text-align: right; color: $text-muted;
+    }
+    /* One line per field, so a whole profile fits on an 80x24 screen. */
+    ProfileEditor .editor-row > Input {
+        width: 1fr; height: 1; border: none; padding: 0 1; background: $boost;
+    }
+    ProfileEditor .editor-row > Input:focus { background: $primary 25%; }
+    ProfileEditor .editor-row > Input.-invalid { background: $error 30%; }
+    ProfileEditor .editor-row > Select { width: 1fr; }
+    ProfileEditor .editor-row > Select > SelectCurrent {
+        border: none; height: 1; padding: 0 1; background: $boost;
+    }
+    ProfileEditor .editor-row > Select:focus > SelectCurrent { background: $primary 25%; }
+    ProfileEditor #editor-problem { color: $error; height: auto; min-height: 1; }
+    ProfileEditor #editor-help { color: $text-muted; }
+    """
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="editor.save"),
         Binding("escape", "cancel", "Cancel", id="editor.cancel"),

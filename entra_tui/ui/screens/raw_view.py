@@ -22,6 +22,14 @@ class RawView(ModalScreen[None]):
     """The encoded token shows only its first and last characters until revealed: a token
     on screen can be read off a screen share or a capture and replayed."""
 
+    # Its own CSS, read when it first opens rather than at start-up.
+    DEFAULT_CSS = """
+    RawView { align: center middle; }
+    RawView #raw-box {
+        width: 92%; height: 85%; border: round $accent; background: $surface; padding: 0 1;
+    }
+    """
+
     BINDINGS = [Binding("escape,r,q", "close", "Close", id="raw.close"),
                 Binding("s", "reveal", "Reveal / hide token", id="raw.reveal")]
 

@@ -17,6 +17,14 @@ MARKS = {Outcome.PASSED: ("✓ passed", "green"), Outcome.FAILED: ("✗ failed",
 
 
 class ReportView(ModalScreen[None]):
+    # Its own CSS, read when it first opens rather than at start-up.
+    DEFAULT_CSS = """
+    ReportView { align: center middle; }
+    ReportView #report-box {
+        width: 92%; height: 85%; border: round $accent; background: $surface; padding: 0 1;
+    }
+    """
+
     BINDINGS = [Binding("escape,q,V", "close", "Close", id="report.close")]
 
     def __init__(self, report: list[Check], subject: str, note: str = "") -> None:

@@ -1,0 +1,57 @@
+"""What start-up does for speed must not cost behaviour: the collector comes back on, the
+screen is born with the size classes a resize would give it, the filter appears on first use."""
+
+from __future__ import annotations
+
+import gc
+
+from conftest import SIZE, FakeClock, wait_until
+
+from entra_tui.ui.app import EntraTuiApp
+from entra_tui.ui.widgets.profile_list import ProfileFilter, ProfileList
+
+
+async def test_the_garbage_collector_is_back_on_after_start(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    app, _ = demo
+    gc.disable()  # as `entra-tui` does before building the app
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, gc.isenabled, timeout=5)
+    finally:
+        gc.enable()
+
+
+async def test_the_screen_starts_with_its_size_classes(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    app, _ = demo
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.screen.has_class("-narrow", "-short")
+        assert not app.screen.has_class("-wide") and not app.screen.has_class("-tall")
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert app.screen.has_class("-wide", "-tall")
+        assert not app.screen.has_class("-narrow") and not app.screen.has_class("-short")
+
+
+async def test_the_filter_is_made_when_first_asked_for(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        assert not app.query(ProfileFilter)
+        await pilot.press("/", *"fabrikam")
+        box = app.query_one(ProfileFilter)
+        assert app.focused is box and box.value == "fabrikam"
+        assert all("fabrikam" in p.name for p in app.query_one(ProfileList).ordered)
+        await pilot.press("escape", "/", "x")  # the same box, opened again
+        assert len(app.query(ProfileFilter)) == 1 and box.value == "x"
+
+
+def test_size_classes_match_textual_breakpoints() -> None:
+    from entra_tui.ui.app import _size_class
+
+    widths, heights = EntraTuiApp.HORIZONTAL_BREAKPOINTS, EntraTuiApp.VERTICAL_BREAKPOINTS
+    assert [_size_class(w, widths) for w in (40, 99, 100, 250)] == \
+        ["-narrow", "-narrow", "-wide", "-wide"]
+    assert [_size_class(h, heights) for h in (10, 33, 34, 80)] == \
+        ["-short", "-short", "-tall", "-tall"]
