@@ -124,7 +124,7 @@ def run_tui(*, config: Path | None, demo: bool) -> int:
     # here, for ~1,600 objects found. The app freezes what start-up made and turns the
     # collector back on a second after the first frame.
     gc.disable()
-    app, environment = build_app(config=config, demo=demo)
+    app, environment = build_app(config=config, demo=demo, sandbox_process=True)
     try:
         app.run()
     finally:
@@ -135,9 +135,11 @@ def run_tui(*, config: Path | None, demo: bool) -> int:
 
 
 def build_app(*, config: Path | None = None, demo: bool = False,
+              sandbox_process: bool = False,
               **app_options: Any) -> tuple[EntraTuiApp, DemoEnvironment | None]:
     """The app wired to its profiles (and, with `demo`, a bound sandbox that starts after
-    the first frame). The caller stops the environment when the app has exited."""
+    the first frame, in a child process with `sandbox_process`). The caller stops the
+    environment when the app has exited."""
     from entra_tui.core.errors import ConfigError
     from entra_tui.core.profiles import default_config_path, load_profiles
     from entra_tui.core.session import SessionManager
@@ -147,7 +149,7 @@ def build_app(*, config: Path | None = None, demo: bool = False,
     if demo:
         from entra_tui.demo import prepare_demo
 
-        environment = prepare_demo()
+        environment = prepare_demo(separate_process=sandbox_process)
         path = environment.profiles_path
         session = SessionManager(before_network=environment.sandbox.wait_ready)
         subtitle = f"demo · sandbox tenant at {environment.sandbox.base_url}"

@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from entra_tui.sandbox import Sandbox
-from entra_tui.sandbox.directory import TENANTS
+from entra_tui.sandbox.directory import PFX_PASSWORD, TENANTS
 from entra_tui.sandbox.files import write_private
-from entra_tui.sandbox.runner import PFX_PASSWORD
+from entra_tui.sandbox.layout import SandboxLayout
 
 WRONG_SECRET = "Xr48Q~this-is-not-the-secret-of-this-app"
 FABRIKAM_SECRET_ENV = "ENTRA_TUI_DEMO_FABRIKAM_SECRET"
@@ -23,21 +23,28 @@ FABRIKAM_SECRET_ENV = "ENTRA_TUI_DEMO_FABRIKAM_SECRET"
 class DemoEnvironment:
     """A bound (not yet started) sandbox and the profile file that points at it."""
 
-    sandbox: Sandbox
+    sandbox: Any  # a Sandbox, or a SandboxProcess: both are SandboxLayouts with start/stop
     profiles_path: Path
 
     def stop(self) -> None:
         self.sandbox.stop()
 
 
-def prepare_demo(*, device_auto_approve_after: float | None = 4.0) -> DemoEnvironment:
+def prepare_demo(*, device_auto_approve_after: float | None = 4.0,
+                 separate_process: bool = False) -> DemoEnvironment:
     """Bind the sandbox (cheap) and write profiles; call `sandbox.start()` before acquiring.
 
     Device codes approve themselves after a few seconds, so the demo needs no second device
-    (a person can still approve one at the sandbox's /device page at once).
+    (a person can still approve one at the sandbox's /device page at once). The command line
+    runs the sandbox in a child process; tests keep it in-process to inject faults.
     """
-    sandbox = Sandbox(device_auto_approve_after=device_auto_approve_after,
-                      device_poll_interval=1).bind()
+    if separate_process:
+        from entra_tui.sandbox.process import SandboxProcess as kind
+    else:
+        from entra_tui.sandbox.runner import Sandbox as kind
+    sandbox = kind(device_auto_approve_after=device_auto_approve_after,
+                   device_poll_interval=1).bind()
+    assert isinstance(sandbox, SandboxLayout)
     # As App Service sets them for code running on it; MSAL's managed identity reads them.
     os.environ["IDENTITY_ENDPOINT"] = sandbox.identity_endpoint
     os.environ["IDENTITY_HEADER"] = sandbox.identity_header
@@ -46,7 +53,7 @@ def prepare_demo(*, device_auto_approve_after: float | None = 4.0) -> DemoEnviro
     return DemoEnvironment(sandbox=sandbox, profiles_path=path)
 
 
-def demo_profiles_toml(sandbox: Sandbox) -> str:
+def demo_profiles_toml(sandbox: SandboxLayout) -> str:
     contoso, fabrikam = TENANTS
     orders_sync, billing, cli_tool, orders_api, deploy_bot, legacy_job = contoso.clients
     (inventory,) = fabrikam.clients

@@ -52,12 +52,13 @@ def memory_and_idle(idle_seconds: float) -> dict[str, float]:
         app.wait_for("Token from", timeout=60)
         app.idle(2.0)
         rss = app.peak_rss_kib()
+        sandbox_rss = app.children_peak_rss_kib()
         before = app.cpu_seconds()
         app.idle(idle_seconds)
         cpu = app.cpu_seconds() - before
     finally:
         app.close()
-    return {"rss_kib": rss, "bare_rss_kib": bare_rss,
+    return {"rss_kib": rss, "bare_rss_kib": bare_rss, "sandbox_rss_kib": sandbox_rss,
             "idle_cpu_pct": 100.0 * cpu / idle_seconds}
 
 

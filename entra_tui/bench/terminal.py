@@ -11,6 +11,7 @@ import signal
 import struct
 import termios
 import time
+from pathlib import Path
 
 
 class TerminalRun:
@@ -62,6 +63,19 @@ class TerminalRun:
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1])
         raise RuntimeError("no VmHWM in /proc status")
+
+    def children_peak_rss_kib(self) -> int:
+        """Peak RSS of the program's child processes (the demo's sandbox tenant)."""
+        total = 0
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                fields = dict(line.split(":", 1) for line in status.read_text().splitlines()
+                              if ":" in line)
+            except OSError:  # gone meanwhile
+                continue
+            if int(fields.get("PPid", "0")) == self.pid and "VmHWM" in fields:
+                total += int(fields["VmHWM"].split()[0])
+        return total
 
     def close(self) -> None:
         try:

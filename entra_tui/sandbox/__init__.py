@@ -4,6 +4,18 @@ It shares no code with `entra_tui.core` on purpose: an emulator built from the c
 code would only agree with itself.
 """
 
-from entra_tui.sandbox.runner import Sandbox
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["Sandbox"]
+
+
+def __getattr__(name: str) -> Any:
+    """`Sandbox` on first use: the demo reads the directory before its first frame and must
+    not pay for the server's modules (it runs them in a child process)."""
+    if name == "Sandbox":
+        from entra_tui.sandbox.runner import Sandbox
+
+        return Sandbox
+    raise AttributeError(name)

@@ -1,0 +1,62 @@
+"""`entra-tui --demo` runs the sandbox in a child process: real MSAL over real HTTPS reaches
+it, it stops with the app (or when the app dies), and a failed start is reported in words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import sandbox_profile
+
+from entra_tui.core.profiles import load_profiles
+from entra_tui.core.session import SessionManager
+from entra_tui.demo import prepare_demo
+from entra_tui.sandbox.process import SandboxProcess
+
+
+def test_demo_in_a_child_process_serves_every_profile_kind_it_lists() -> None:
+    environment = prepare_demo(separate_process=True, device_auto_approve_after=0.5)
+    sandbox = environment.sandbox
+    assert isinstance(sandbox, SandboxProcess)
+    try:
+        profiles = {p.name: p for p in load_profiles(environment.profiles_path).profiles}
+        session = SessionManager(before_network=sandbox.wait_ready)
+        sandbox.start()
+        for name in ("contoso-orders-sync", "contoso-billing-pfx", "contoso-deploy-bot",
+                     "contoso-webapp-mi", "fabrikam-inventory", "contoso-ops-device"):
+            result = session.acquire(profiles[name])
+            assert result.ok and result.source == "identity provider", (name, result.error)
+        wrong = session.acquire(profiles["contoso-wrong-secret"])
+        assert wrong.error is not None and wrong.error.code == 7000215
+        child = sandbox._child
+        assert child is not None and child.poll() is None
+    finally:
+        environment.stop()
+    assert child.poll() is not None and not sandbox.state_dir.exists()
+
+
+def test_the_child_stops_when_its_parent_goes(tmp_path: Path) -> None:
+    sandbox = SandboxProcess().start()
+    try:
+        child = sandbox._child
+        assert child is not None and child.stdin is not None
+        child.stdin.close()  # what the operating system does when the app dies
+        child.wait(timeout=10)
+        assert child.returncode == 0
+    finally:
+        sandbox.stop()
+
+
+def test_a_failed_start_says_why_and_acquisition_reports_it(tmp_path: Path) -> None:
+    sandbox = SandboxProcess()
+    sandbox._options.append("--no-such-option")  # the child exits before serving
+    with pytest.raises(RuntimeError, match="no-such-option"):
+        sandbox.start()
+    try:
+        with pytest.raises(RuntimeError, match="failed to start.*no-such-option"):
+            sandbox.wait_ready(timeout=1)
+        session = SessionManager(before_network=sandbox.wait_ready)
+        result = session.acquire(sandbox_profile(sandbox, tmp_path))
+        assert result.error is not None and "not available" in result.error.summary
+    finally:
+        sandbox.stop()
