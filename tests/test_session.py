@@ -156,6 +156,22 @@ def test_one_msal_app_per_profile_is_reused(sandbox: Sandbox, tmp_path: Path) ->
     assert manager._app_for(profile) is app
 
 
+def test_each_profile_gets_its_own_app_and_forgetting_drops_it(
+        sandbox: Sandbox, tmp_path: Path) -> None:
+    manager = SessionManager()
+    first = sandbox_profile(sandbox, tmp_path)
+    second = sandbox_profile(sandbox, tmp_path, name="other", scopes=(
+        "api://contoso-billing/.default",))
+    assert manager.acquire(first).source == "identity provider"
+    assert manager.acquire(second).source == "identity provider"
+    assert manager.acquire(first).source == "cache"  # the first profile's own app again
+    assert manager.acquire(second).source == "cache"
+    manager.forget(second)  # the app it asked for last: its tokens go with it
+    assert manager.acquire(second).source == "identity provider"
+    assert manager.sign_out(first) >= 1
+    assert manager.acquire(first).source == "identity provider"
+
+
 def test_a_server_that_never_answers_is_a_timeout(tmp_path: Path, sandbox: Sandbox) -> None:
     with socket.socket() as silent:  # accepts connections, says nothing
         silent.bind(("127.0.0.1", 0))

@@ -67,6 +67,7 @@ class SessionManager:
         self._apps: dict[Profile, Any] = {}
         self._lock = threading.Lock()
         self._pending_warnings: dict[str, str] = {}  # told once, with the next result
+        self._last: tuple[Profile | None, Any] = (None, None)  # the profile asked for last
 
     def acquire(
         self, profile: Profile, *, force_refresh: bool = False,
@@ -83,7 +84,9 @@ class SessionManager:
             return self._failed(profile, started, AcquireError(
                 FailureKind.NETWORK, f"the authority is not available: {exc}"))
         try:
-            app = self._apps.get(profile) or self._app_for(profile)
+            last_profile, app = self._last
+            if profile is not last_profile:  # `is`: hashing a profile costs more than this
+                app = self._app_for(profile)
             if cancel is None and not force_refresh and profile.flow in CLIENT_FLOWS:
                 # The most common call (often a cache hit, ~30 µs inside MSAL), kept lean.
                 response, source = app.acquire_token_for_client(scopes=list(profile.scopes)), None
@@ -133,6 +136,7 @@ class SessionManager:
         """Remove the profile's cached accounts and tokens (persisted ones too); how many."""
         with self._lock:
             app = self._apps.pop(profile, None)
+            self._last = (None, None)
         if app is None:
             try:
                 app = self._build_app(profile)
@@ -144,6 +148,7 @@ class SessionManager:
         """Drop the profile's MSAL app (in-memory tokens go with it; persisted ones stay)."""
         with self._lock:
             self._apps.pop(profile, None)
+            self._last = (None, None)
 
     # --- flows ------------------------------------------------------------------------------
     def _run_flow(self, app: Any, profile: Profile, force: bool,
@@ -225,6 +230,7 @@ class SessionManager:
             if app is None:
                 app = self._build_app(profile)
                 self._apps[profile] = app
+            self._last = (profile, app)
             return app
 
     def _build_app(self, profile: Profile) -> Any:
