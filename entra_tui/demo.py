@@ -7,9 +7,8 @@ The user's real config is never read or written. Secrets go to 0600 files refere
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from entra_tui.sandbox.directory import PFX_PASSWORD, TENANTS
 from entra_tui.sandbox.files import write_private
@@ -19,8 +18,7 @@ WRONG_SECRET = "Xr48Q~this-is-not-the-secret-of-this-app"
 FABRIKAM_SECRET_ENV = "ENTRA_TUI_DEMO_FABRIKAM_SECRET"
 
 
-@dataclass
-class DemoEnvironment:
+class DemoEnvironment(NamedTuple):
     """A bound (not yet started) sandbox and the profile file that points at it."""
 
     sandbox: Any  # a Sandbox, or a SandboxProcess: both are SandboxLayouts with start/stop

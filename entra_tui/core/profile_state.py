@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from entra_tui.core.expiry import EXPIRING_SOON_SECONDS
 from entra_tui.core.results import AcquireResult
 from entra_tui.core.timefmt import compact_span
 
 
-@dataclass(frozen=True)
-class ProfileState:
+class ProfileState(NamedTuple):
     kind: str  # none | working | valid | expiring | expired | error
     label: str
 

@@ -16,9 +16,8 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from entra_tui.core.clouds import is_microsoft_host
 from entra_tui.core.errors import CredentialError, EntraTuiError
@@ -41,8 +40,7 @@ CLIENT_FLOWS = frozenset({"client_secret", "client_certificate", "federated"})
 SOURCES = {"identity_provider": "identity provider", "cache": "cache", "broker": "broker"}
 
 
-@dataclass(frozen=True)
-class DeviceCodePrompt:
+class DeviceCodePrompt(NamedTuple):
     """What the user needs to sign in on another device."""
 
     user_code: str
