@@ -15,7 +15,9 @@ from entra_tui.core.profile_state import ProfileState
 from entra_tui.core.profiles import Profile
 
 HEADING_WIDTH = 24
-DEFAULT_WIDTH = 30  # the list's width before the first layout (the pane is 32 wide)
+# Rows are padded to this before the first layout: the pane is 32 wide and its border and the
+# list's scrollbar gutter take 4, so the first resize finds them right and need not rebuild.
+DEFAULT_WIDTH = 28
 NO_TOKEN = ProfileState("none", "–")
 STATE_STYLES = {"none": "dim", "working": "cyan", "valid": "green", "expiring": "yellow",
                 "expired": "red", "error": "bold red"}
@@ -66,6 +68,7 @@ class ProfileList(OptionList):
         self.ordered: list[Profile] = []
         self.needle = ""
         self.states: dict[str, ProfileState] = {}
+        self._built_width = 0  # the width the rows were padded to
 
     def show_profiles(self, profiles: tuple[Profile, ...], needle: str | None = None) -> None:
         """Group by tenant in file order; number profiles in the order they appear."""
@@ -85,6 +88,7 @@ class ProfileList(OptionList):
             options.extend(Option(self._prompt(p), id=p.name) for p in members)
         self.clear_options()
         self.add_options(options)
+        self._built_width = self._row_width()
         names = [p.name for p in self.ordered]
         if names:
             self.highlight_profile(keep if keep in names else names[0])
@@ -115,20 +119,25 @@ class ProfileList(OptionList):
         option cost ~4 ms each to draw)."""
         number = self.ordered.index(profile) + 1
         state = self.states.get(profile.name, NO_TOKEN)
-        width = self.scrollable_content_region.width or DEFAULT_WIDTH
+        width = self._row_width()
         label = f" {state.label}"
         room = max(4, width - 2 - len(label))
         name = profile.name if len(profile.name) <= room else profile.name[: room - 1] + "…"
         return Text.assemble((f"{number} " if number <= 9 else "  ", "dim"),
                              name.ljust(room), (label, STATE_STYLES[state.kind]))
 
+    def _row_width(self) -> int:
+        return self.scrollable_content_region.width or DEFAULT_WIDTH
+
     def on_resize(self) -> None:
-        if self.all_profiles:  # the state column follows the width
+        # The state column follows the width; the first resize usually finds the rows
+        # already built for it (rebuilding them anyway cost 5 ms before the first frame).
+        if self.all_profiles and self._row_width() != self._built_width:
             self.show_profiles(self.all_profiles)
 
     def set_state(self, name: str, state: ProfileState) -> None:
         """Update one profile's state column (only when it changed: redraws cost time)."""
-        if self.states.get(name) == state:
+        if self.states.get(name, NO_TOKEN) == state:
             return
         self.states[name] = state
         profile = next((p for p in self.ordered if p.name == name), None)
