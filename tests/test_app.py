@@ -38,6 +38,14 @@ async def test_keyboard_moves_between_profiles(demo: tuple[EntraTuiApp, FakeCloc
         await pilot.press("k", "up")
         await pilot.pause()
         assert app.current is ordered[0]
+        await pilot.press("end")
+        assert app.current is ordered[-1]
+        await pilot.press("pageup")
+        assert app.current is not ordered[-1]
+        await pilot.press("home")
+        assert app.current is ordered[0]
+        await pilot.press("k")  # already at the top: stays
+        assert app.current is ordered[0]
         await pilot.press("4")
         assert app.current is ordered[3]
         assert text_of(app, "#profile-details").startswith(ordered[3].name)
@@ -186,3 +194,24 @@ async def test_missing_config_explains_how_to_start(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE):
         assert "entra-tui --demo" in text_of(app, "#profiles-message")
         assert not (tmp_path / "absent.toml").exists()
+
+
+async def test_a_long_profile_list_scrolls_to_the_cursor(tmp_path: Path) -> None:
+    path = tmp_path / "profiles.toml"
+    path.write_text("".join(
+        f'[profiles.app-{n:02d}]\ntenant = "tenant-{n % 3}.onmicrosoft.com"\n'
+        'client_id = "11111111-2222-4333-8444-555555555555"\n'
+        'scopes = ["https://graph.microsoft.com/.default"]\nsecret = "env:X_SECRET"\n\n'
+        for n in range(40)))
+    app, _ = build_app(config=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        profiles = app.query_one(ProfileList)
+        await pilot.press("end")
+        await pilot.pause()
+        assert app.current is profiles.ordered[-1] and profiles.scroll_offset.y > 0
+        row = profiles.highlighted or 0
+        visible = profiles.scrollable_content_region.height
+        assert profiles.scroll_offset.y <= row < profiles.scroll_offset.y + visible
+        await pilot.press("home")
+        await pilot.pause()
+        assert app.current is profiles.ordered[0] and profiles.scroll_offset.y == 0

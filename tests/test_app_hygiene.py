@@ -126,3 +126,7 @@ async def test_clicking_a_profile_selects_it(demo: tuple[EntraTuiApp, FakeClock]
         await pilot.click(profiles, offset=(4, 3))
         await wait_until(pilot, lambda: app.current is not None
                          and app.current.name == profiles.ordered[2].name)
+        await pilot.click(profiles, offset=(4, 0))  # a tenant heading: nothing to select
+        await pilot.pause()
+        assert app.current.name == profiles.ordered[2].name
+        assert not app.attempts and not app.working  # a click selects; Enter acquires

@@ -327,7 +327,7 @@ class EntraTuiApp(App[None]):
         if name is not None and self.profile_set is not None:
             self._select(self.profile_set.get(name))
 
-    def on_option_list_option_selected(self, event: ProfileList.OptionSelected) -> None:
+    def on_profile_list_selected(self, event: ProfileList.Selected) -> None:
         self.action_acquire()
 
     def action_jump(self, number: int) -> None:

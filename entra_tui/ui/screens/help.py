@@ -12,9 +12,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 PANE_HELP = {
-    "profiles": "Profiles, grouped by tenant. Move with ↑↓ or j/k, jump with 1-9, Enter "
-                "acquires a token for the highlighted profile. n adds, e edits, D duplicates, d "
-                "deletes, / filters, I imports.",
+    "profiles": "Profiles, grouped by tenant. Move with ↑↓ or j/k (PgUp/PgDn, Home/End), "
+                "jump with 1-9, or click one; Enter acquires a token for the highlighted "
+                "profile. n adds, e edits, D duplicates, d deletes, / filters, I imports.",
     "profile-filter": "Filter: type words that appear in a profile's name, tenant, client id, "
                       "flow or description. Enter or ↓ goes to the list; Esc clears.",
     "claims": "Claims of the token shown, in the issuer's order, with readable values and "

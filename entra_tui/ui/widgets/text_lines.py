@@ -12,12 +12,18 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
 KEPT_TEXTS = 16
+
+
+def own_style(text: Text) -> Style:
+    """The style given to the whole Text: `Text.render` leaves it out when it has no spans."""
+    return text.style if isinstance(text.style, Style) else Style.parse(text.style or "none")
 
 
 class TextLines(Widget):
@@ -72,7 +78,7 @@ class TextLines(Widget):
     def _render(self, text: Text, width: int) -> list[Strip]:
         console = self.app.console
         base = self.rich_style
-        return [Strip(list(Segment.apply_style(line.render(console), base)))
+        return [Strip(list(Segment.apply_style(line.render(console), base + own_style(line))))
                 for line in text.wrap(console, width)]
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:

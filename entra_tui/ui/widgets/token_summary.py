@@ -31,7 +31,7 @@ class TokenSummary(TextLines):
 
 def summary_text(entry: InspectedToken, position: tuple[int | None, int], verifying: bool) -> Text:
     token = entry.token
-    text = Text(entry.origin, style="bold")
+    text = Text.assemble((entry.origin, "bold"))
     if position[0]:  # None once the entry has dropped off the history
         text.append(f" · {position[0]}/{position[1]}", style="dim")
     text.append("\n")
