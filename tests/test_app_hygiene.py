@@ -28,7 +28,7 @@ async def test_clipboard_is_cleared_after_the_delay_only_if_unchanged(
             clock.now += 18
             app._clipboard_tick()
             assert fake_xclip.read_text() == ""
-            assert not app.query_one("#status-bar").display
+            assert not any(bar.display for bar in app.query("#status-bar"))  # none shown
             await pilot.press("C")  # again, but this time the user copies something else
             fake_xclip.write_text("my own notes")
             clock.now += 31
@@ -51,7 +51,7 @@ async def test_osc52_says_it_cannot_be_cleared(demo: tuple[EntraTuiApp, FakeCloc
         await pilot.press("c")
         assert app.last_copy_method == "osc52"
         assert any("cannot clear it later" in n.message for n in app._notifications)
-        assert not app.query_one("#status-bar").display
+        assert not any(bar.display for bar in app.query("#status-bar"))  # none shown
 
 
 async def test_presentation_mode_masks_people_not_apps(

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
 from entra_tui.core.clipboard import ClipboardGuard, SystemClipboard
@@ -31,6 +31,7 @@ from entra_tui.core.profiles import DEFAULT_CLIPBOARD_CLEAR_SECONDS, Profile, Pr
 from entra_tui.core.results import AcquireResult
 from entra_tui.core.session import DeviceCodePrompt, SessionManager
 from entra_tui.core.token import DecodedToken, decode_token
+from entra_tui.ui.lazy import static_on_first_use
 from entra_tui.ui.messages import (
     AcquireFailed,
     DeviceCodeShown,
@@ -190,18 +191,15 @@ class EntraTuiApp(App[None]):
         with Horizontal(id="body"):
             with Vertical(id="profiles-pane"):
                 yield ProfileList(id="profiles", on_highlight=self._highlighted)
-                yield Static(id="profiles-message")
             with Vertical(id="right"):
                 yield AcquirePane(id="acquire")
                 with Vertical(id="token-pane"):
                     yield TokenSummary(id="summary")
                     yield ExpiryBar(self.clock, id="expiry")
                     yield ClaimsTable(self.clock, id="claims")
-        yield Static(id="status-bar")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#status-bar").display = False
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.query_one("#profiles-pane").border_title = "Profiles"
         self.query_one("#acquire").border_title = "Acquisition"
@@ -235,10 +233,11 @@ class EntraTuiApp(App[None]):
         profile_list.show_profiles(profiles)
         if not note and not profile_list.ordered:
             note = f"No profile matches '{profile_list.needle}'. Esc clears the filter."
-        message = self.query_one("#profiles-message", Static)
-        message.update(note)
-        message.set_class(self.config_error is not None, "error")
-        message.display = bool(note)
+        if note or self.query("#profiles-message"):
+            message = static_on_first_use(self.query_one("#profiles-pane"), "profiles-message")
+            message.update(note)
+            message.set_class(self.config_error is not None, "error")
+            message.display = bool(note)
         name = profile_list.highlighted_name
         self._select(self.profile_set.get(name) if name and self.profile_set else None)
         self._update_states()
@@ -730,7 +729,9 @@ class EntraTuiApp(App[None]):
 
     def _clipboard_tick(self) -> None:
         """Once a second while a clear is pending: countdown in the status bar, then clear."""
-        guard, bar = self.clipboard_guard, self.query_one("#status-bar", Static)
+        main = self.screen_stack[0]  # the tick also runs while a dialog is open
+        guard = self.clipboard_guard
+        bar = static_on_first_use(main, "status-bar", before=main.query_one(Footer))
         if guard.due():
             outcome = guard.clear_now()
             if outcome == "cleared":

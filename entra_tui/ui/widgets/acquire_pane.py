@@ -8,11 +8,11 @@ from datetime import datetime
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
 
 from entra_tui.core.masking import Masker
 from entra_tui.core.profiles import Profile
 from entra_tui.core.results import AcquireError, AcquireResult
+from entra_tui.ui.lazy import static_on_first_use
 from entra_tui.ui.masked import mask_rich
 from entra_tui.ui.quick_update import update_text
 from entra_tui.ui.widgets.text_lines import TextLines
@@ -38,14 +38,12 @@ class AcquirePane(Vertical):
     def compose(self) -> ComposeResult:
         yield TextLines(id="profile-details")
         yield TextLines(id="acquire-status")
-        yield Static(id="error-panel")
 
     def on_mount(self) -> None:
         self._frame = 0
         self._spinner = self.set_interval(0.1, self._spin, pause=True)
         self._working = False
         self._waiting_text = " Acquiring a token…"
-        self.query_one("#error-panel").display = False
 
     def show(self, profile: Profile | None, result: AcquireResult | None, working: bool,
              masker: Masker | None = None) -> None:
@@ -60,8 +58,10 @@ class AcquirePane(Vertical):
             self._spinner.pause()
         self.query_one("#acquire-status", TextLines).show(
             mask_rich(self._status(profile, result), masker))
-        panel = self.query_one("#error-panel", Static)
         error = result.error if result is not None and not working else None
+        if error is None and not self.query("#error-panel"):
+            return
+        panel = static_on_first_use(self, "error-panel")
         panel.display = error is not None
         if error is not None:
             update_text(panel, mask_rich(error_text(error), masker))
