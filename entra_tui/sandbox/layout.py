@@ -3,7 +3,8 @@ the one that runs in a child process, so both look the same to the demo and the 
 
 from __future__ import annotations
 
-import secrets
+import base64
+import os
 import socket
 import tempfile
 import threading
@@ -12,6 +13,12 @@ from pathlib import Path
 from entra_tui.sandbox.directory import TENANTS, Tenant
 
 HOST = "127.0.0.1"
+
+
+def _random_token() -> str:
+    """As `secrets.token_urlsafe(24)`, without importing hashlib and hmac before the demo's
+    first frame."""
+    return base64.urlsafe_b64encode(os.urandom(24)).rstrip(b"=").decode()
 
 
 class SandboxLayout:
@@ -24,7 +31,7 @@ class SandboxLayout:
         self._failure: BaseException | None = None
         self.state_dir = state_dir or Path(tempfile.mkdtemp(prefix="entra-tui-sandbox-"))
         # What App Service would put in IDENTITY_HEADER: proves a caller is on the "host".
-        self.identity_header = identity_header or secrets.token_urlsafe(24)
+        self.identity_header = identity_header or _random_token()
 
     def bind(self) -> SandboxLayout:
         if self._socket is None:

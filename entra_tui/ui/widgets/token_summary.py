@@ -9,12 +9,12 @@ from entra_tui.core.claims import describe_token
 from entra_tui.core.history import InspectedToken
 from entra_tui.core.masking import Masker
 from entra_tui.core.token import TokenKind
-from entra_tui.core.verify import SignatureState
 from entra_tui.ui.masked import mask_rich
 from entra_tui.ui.widgets.text_lines import TextLines
 
-SIGNATURE_STYLES = {SignatureState.VERIFIED: "bold green", SignatureState.FAILED: "bold red",
-                    SignatureState.NOT_CHECKED: "bold yellow"}
+# By SignatureState value: the verify module (and its imports) loads when first needed.
+SIGNATURE_STYLES = {"verified": "bold green", "failed": "bold red",
+                    "not checked": "bold yellow"}
 
 
 class TokenSummary(TextLines):
@@ -46,6 +46,6 @@ def summary_text(entry: InspectedToken, position: tuple[int | None, int], verify
         text.append(" (v verifies online, K with a key file)", style="dim")
     else:
         state = entry.verification.state
-        text.append(state.value, style=SIGNATURE_STYLES[state])
+        text.append(state.value, style=SIGNATURE_STYLES[state.value])
         text.append(f": {entry.verification.reason}")
     return text
