@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import BILLING, CONTOSO, FABRIKAM, INVENTORY, ORDERS_SYNC, sandbox_profile
 
-from entra_tui.core.results import FailureKind
+from entra_tui.core.results import AcquireResult, FailureKind
 from entra_tui.core.session import SessionManager
 from entra_tui.core.token import decode_token
 from entra_tui.sandbox import Sandbox
@@ -43,6 +43,13 @@ def test_second_call_is_served_from_cache_and_force_refresh_skips_it(
         "identity provider", "cache", "identity provider")
     assert second.access_token == first.access_token
     assert fresh.access_token != first.access_token
+    # The cache hit's result, made by the fast path, is the same record made the usual way.
+    assert second == AcquireResult(
+        profile_name=profile.name, acquired_at=second.acquired_at,
+        elapsed_ms=second.elapsed_ms, access_token=first.access_token, source="cache",
+        expires_in=second.expires_in)
+    assert second.ok and second.id_token is None and second.warnings == ()
+    assert first.access_token not in repr(second)
 
 
 def test_certificate_credential_with_computed_thumbprint(sandbox: Sandbox, tmp_path: Path) -> None:

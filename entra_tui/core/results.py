@@ -71,3 +71,15 @@ class AcquireResult(NamedTuple):
     @property
     def ok(self) -> bool:
         return self.error is None and self.access_token is not None
+
+
+_new_tuple = tuple.__new__
+
+
+def cache_hit_result(profile_name: str, acquired_at: float, elapsed_ms: float,
+                     access_token: str, expires_in: int | None) -> AcquireResult:
+    """An app token found in MSAL's cache, made without the NamedTuple constructor's Python
+    frame: a hit takes ~20-40 µs inside MSAL, and this saves a tenth of our overhead on it.
+    (A test checks it equals the same result made the ordinary way.)"""
+    return _new_tuple(AcquireResult, (profile_name, acquired_at, elapsed_ms, access_token,
+                                      None, "cache", expires_in, None, None, ()))

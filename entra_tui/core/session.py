@@ -23,7 +23,12 @@ from entra_tui.core.clouds import is_microsoft_host
 from entra_tui.core.errors import CredentialError, EntraTuiError
 from entra_tui.core.failures import from_error_response, from_exception
 from entra_tui.core.profiles import Profile
-from entra_tui.core.results import AcquireError, AcquireResult, FailureKind
+from entra_tui.core.results import (
+    AcquireError,
+    AcquireResult,
+    FailureKind,
+    cache_hit_result,
+)
 from entra_tui.core.secrets import exposure_warning, resolve_path, resolve_reference
 
 # MSAL logs whole HTTP responses (tokens included) when one cannot be parsed; with no handler
@@ -114,10 +119,9 @@ class SessionManager:
                 and not self._pending_warnings:
             # An app's cache hit read no credential (its files were checked when they were
             # used) and has no ID token: the result in one positional call, the cheapest form.
-            return AcquireResult(profile.name, self._clock(),
-                                 (time.perf_counter() - started) * 1000,
-                                 response["access_token"], None, "cache",
-                                 response.get("expires_in"))
+            return cache_hit_result(profile.name, self._clock(),
+                                    (time.perf_counter() - started) * 1000,
+                                    response["access_token"], response.get("expires_in"))
         source = source or SOURCES.get(token_source or "", token_source)
         warnings = self._warnings(profile) if (
             source != "cache" or self._pending_warnings) else ()
