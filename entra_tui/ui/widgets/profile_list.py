@@ -133,10 +133,6 @@ class ProfileList(ScrollView, can_focus=True):
             self._on_highlight(None)
 
     @property
-    def option_count(self) -> int:
-        return len(self._rows)
-
-    @property
     def highlighted_name(self) -> str | None:
         if self.highlighted is None or self.highlighted >= len(self._rows):
             return None
