@@ -7,6 +7,7 @@ sandbox's crypto are imported only by the command that needs them.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -124,7 +125,8 @@ def run_tui(*, config: Path | None, demo: bool) -> int:
     # here, for ~1,600 objects found. The app freezes what start-up made and turns the
     # collector back on a second after the first frame.
     gc.disable()
-    app, environment = build_app(config=config, demo=demo, sandbox_process=True)
+    # The demo's sandbox runs in a child process where a socket can be handed over (POSIX).
+    app, environment = build_app(config=config, demo=demo, sandbox_process=os.name == "posix")
     try:
         app.run()
     finally:
