@@ -190,10 +190,11 @@ class ProfileList(ScrollView, can_focus=True):
             self._on_highlight(self.highlighted_name)
 
     def _scroll_to_row(self, row: int) -> None:
-        height = self.scrollable_content_region.height
-        top = self.scroll_offset.y
-        if row < top or (row == 1 and self._rows[0][0] is None):
-            self.scroll_to(y=row - 1 if row == 1 else row, animate=False)
+        """Keep the cursor in view, with its tenant heading when that is the row above."""
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
+        first = row - 1 if row > 0 and self._rows[row - 1][0] is None else row
+        if first < top:
+            self.scroll_to(y=first, animate=False)
         elif height and row >= top + height:
             self.scroll_to(y=row - height + 1, animate=False)
 
@@ -240,9 +241,8 @@ class ProfileList(ScrollView, can_focus=True):
     def _set_hover(self, row: int | None) -> None:
         previous, self._hover = self._hover, row
         if previous != row:
-            for line in (previous, row):
+            for line in (previous, row):  # each look of a row has its own kept line
                 if line is not None:
-                    self._forget_strips(line)
                     self.refresh_line(line)
 
     # --- drawing ------------------------------------------------------------------------
