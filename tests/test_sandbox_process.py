@@ -3,11 +3,14 @@ it, it stops with the app (or when the app dies), and a failed start is reported
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
 from conftest import sandbox_profile
 
+from entra_tui.bench.terminal import TerminalRun
 from entra_tui.core.profiles import load_profiles
 from entra_tui.core.session import SessionManager
 from entra_tui.demo import prepare_demo
@@ -60,3 +63,22 @@ def test_a_failed_start_says_why_and_acquisition_reports_it(tmp_path: Path) -> N
         assert result.error is not None and "not available" in result.error.summary
     finally:
         sandbox.stop()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses a pty and /proc")
+@pytest.mark.parametrize("after_a_token", [False, True])
+def test_kill_quits_the_demo_cleanly_and_leaves_no_files(
+        after_a_token: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # where the demo makes its folder
+    run = TerminalRun([sys.executable, "-m", "entra_tui", "--demo"])
+    try:
+        run.wait_for("contoso-orders-sync")
+        if after_a_token:  # the sandbox's child process is up by then
+            run.send("a")
+            run.wait_for("Token from", timeout=60)
+            assert run.children_peak_rss_kib() > 0
+    finally:
+        run.close()  # SIGTERM, as `kill` sends
+    assert run.exit_status is not None and os.WIFEXITED(run.exit_status), run.exit_status
+    assert os.WEXITSTATUS(run.exit_status) == 0
+    assert not list(tmp_path.glob("entra-tui-sandbox-*"))

@@ -26,6 +26,7 @@ class TerminalRun:
         self.pid, self.fd = pid, fd
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
         self.output = b""
+        self.exit_status: int | None = None  # os.waitpid's status, once closed
 
     def wait_for(self, marker: str, timeout: float = 30.0) -> float:
         """Seconds from process start until `marker` was drawn."""
@@ -78,9 +79,20 @@ class TerminalRun:
         return total
 
     def close(self) -> None:
+        """Ask the program to quit (SIGTERM), as `kill` would, so it cleans up after itself;
+        kill it if it has not gone within two seconds."""
         try:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
+            os.kill(self.pid, signal.SIGTERM)
+            deadline = time.monotonic() + 2
+            while time.monotonic() < deadline:
+                self.pump(0.05)  # a full pty would stall its exit
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+                if pid:
+                    self.exit_status = status
+                    break
+            else:
+                os.kill(self.pid, signal.SIGKILL)
+                self.exit_status = os.waitpid(self.pid, 0)[1]
         except (ProcessLookupError, ChildProcessError):
             pass
         os.close(self.fd)

@@ -6,6 +6,7 @@ per-profile results. Widgets render; the core decides.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -208,11 +209,25 @@ class EntraTuiApp(App[None]):
         self._show_profiles()
         self.set_interval(30, self._refresh_relative_times)
         self.set_timer(1.0, _freeze_startup_objects)
+        if not self.is_headless:
+            self._quit_on_signals()
         if self._on_first_frame is not None:
             # After the first frame has reached the terminal: a thread importing crypto would
             # otherwise hold the GIL while Textual's writer thread draws it.
             self.call_after_refresh(self.set_timer, 0.15, partial(
                 self._start_background, self._on_first_frame))
+
+    def _quit_on_signals(self) -> None:
+        """`kill` and a closed terminal (SIGTERM, SIGHUP) quit as q does: Python would just
+        stop, leaving the terminal raw, the clipboard full and the demo's files behind."""
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for number in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)):
+            if number is not None:
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(number, self.call_later, self.action_quit)
 
     def _start_background(self, task: Callable[[], None]) -> None:
         self.run_worker(task, thread=True, group="startup", exit_on_error=False)
