@@ -39,6 +39,21 @@ async def test_palette_switches_profiles_and_runs_actions(
         await wait_until(pilot, lambda: "fabrikam-inventory" in app.tokens)
 
 
+async def test_palette_switch_clears_a_filter_that_hides_the_profile(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    from entra_tui.ui.widgets.profile_list import ProfileFilter, ProfileList
+
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("/", *"fabrikam", "enter")
+        assert all("fabrikam" in p.name for p in app.query_one(ProfileList).ordered)
+        await run_command(pilot, app, "switch to profile contoso-orders-sync")
+        await pilot.pause()
+        assert app.current is not None and app.current.name == "contoso-orders-sync"
+        assert not app.query_one(ProfileFilter).display
+        assert app.query_one(ProfileList).highlighted_name == "contoso-orders-sync"
+
+
 async def test_theme_is_remembered_in_the_config(tmp_path: Path) -> None:
     config = tmp_path / "profiles.toml"
     config.write_text(ORIGINAL)

@@ -6,10 +6,11 @@ previous version and replaces the file atomically."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,12 @@ def check_name(name: str) -> str | None:
         return ("a profile name is 1-64 letters, digits, '-', '_' or '.', starting with a "
                 "letter or digit")
     return None
+
+
+def free_name(wanted: str, taken: Container[str], separator: str = "-") -> str:
+    """`wanted`, or `wanted-2`, `wanted-3`... whichever is not taken yet."""
+    return next(name for name in (wanted if i == 1 else f"{wanted}{separator}{i}"
+                                  for i in itertools.count(1)) if name not in taken)
 
 
 def backup_path(path: Path) -> Path:
@@ -87,8 +94,7 @@ class ProfileStore:
             profiles = _profiles_table(document)
             added.clear()
             for wanted, fields in items:
-                name = next(n for n in (wanted if i == 1 else f"{wanted}-{i}"
-                                        for i in range(1, 1000)) if n not in profiles)
+                name = free_name(wanted, profiles)
                 profiles[name] = tomlkit.table()
                 _merge(profiles[name], fields)
                 added.append(name)

@@ -282,6 +282,10 @@ class EntraTuiApp(App[None]):
         if name not in [p.name for p in profile_list.ordered]:
             for box in self.query(ProfileFilter):
                 box.action_close()
+            # Now, not when the box's Changed message arrives: the profile must be listed
+            # before it can be highlighted.
+            profile_list.needle = ""
+            self._show_profiles()
         profile_list.highlight_profile(name)
         profile_list.focus()
 
@@ -304,7 +308,7 @@ class EntraTuiApp(App[None]):
 
     # --- filter and per-profile state ---------------------------------------------------
     async def action_filter_profiles(self) -> None:
-        box = self.query(ProfileFilter).first() if self.query(ProfileFilter) else None
+        box = next(iter(self.query(ProfileFilter)), None)
         if box is None:  # made on first use: an Input cost ~15 ms of start-up styling
             box = ProfileFilter(placeholder="type to filter…", id="profile-filter")
             profile_list = self.query_one(ProfileList)
@@ -801,28 +805,27 @@ class EntraTuiApp(App[None]):
         return ProfileStore(self.profile_set.path)
 
     def action_new_profile(self) -> None:
-        self._open_editor("New profile", {"flow": "client_secret"}, "", None)
+        store = self.store
+        if store is not None:
+            self._open_editor(store, "New profile", {"flow": "client_secret"}, "", None)
 
     def action_edit_profile(self) -> None:
         profile, store = self.current, self.store
         if profile is not None and store is not None:
-            self._open_editor(f"Edit {profile.name}", store.raw_table(profile.name),
+            self._open_editor(store, f"Edit {profile.name}", store.raw_table(profile.name),
                               profile.name, profile.name)
 
     def action_duplicate_profile(self) -> None:
         profile, store = self.current, self.store
         if profile is not None and store is not None:
-            taken = set(self.profile_set.names()) if self.profile_set else set()
-            name = next(n for n in (f"{profile.name}-copy{'' if i == 1 else i}"
-                                    for i in range(1, 1000)) if n not in taken)
-            self._open_editor(f"Duplicate {profile.name}", store.raw_table(profile.name),
-                              name, None)
+            from entra_tui.core.profile_store import free_name
 
-    def _open_editor(self, title: str, table: dict[str, Any], name: str,
+            taken = set(self.profile_set.names()) if self.profile_set else set()
+            self._open_editor(store, f"Duplicate {profile.name}", store.raw_table(profile.name),
+                              free_name(f"{profile.name}-copy", taken, separator=""), None)
+
+    def _open_editor(self, store: ProfileStore, title: str, table: dict[str, Any], name: str,
                      previous_name: str | None) -> None:
-        store = self.store
-        if store is None:
-            return
         from entra_tui.ui.screens.profile_editor import ProfileEditor
 
         def save(new_name: str, fields: dict[str, Any], previous: str | None) -> str | None:

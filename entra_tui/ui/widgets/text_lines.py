@@ -56,7 +56,7 @@ class TextLines(Widget):
 
     @property
     def plain(self) -> str:
-        """The text shown, for tests and the palette."""
+        """The text shown, as plain text (for tests)."""
         return self._build().plain
 
     def _wrapped(self, width: int) -> list[Strip]:
