@@ -59,12 +59,14 @@ def test_version_from_ver_or_issuer_shape(claims: dict[str, object], version: st
 def test_groups_overage_is_explained_with_the_graph_call() -> None:
     token = decode_token(make({"_claim_names": {"groups": "src1"},
                                "_claim_sources": {"src1": {"endpoint": "https://graph"}},
-                               "scp": "User.Read", "oid": "o"}))
+                               "scp": "User.Read", "oid": "o",
+                               "iss": "https://login.microsoftonline.com/t/v2.0"}))
     facts = " ".join(describe_token(token))
     assert "Groups overage" in facts and "getMemberObjects" in facts
     assert "Delegated" in facts
 
 
 def test_id_tokens_are_told_from_access_tokens() -> None:
-    token = decode_token(make({"aud": "client", "nonce": "n", "preferred_username": "a@b"}))
+    token = decode_token(make({"aud": "client", "nonce": "n", "preferred_username": "a@b",
+                               "iss": "https://login.microsoftonline.com/t/v2.0"}))
     assert "ID token" in describe_token(token)[0]

@@ -157,44 +157,6 @@ def printable(text: str) -> str:
 
 def describe_token(token: DecodedToken) -> list[str]:
     """A few sentences a person needs first: what kind of token, for what, for whom."""
-    claims, facts = token.claims, []
-    version = token.version
-    kind = "ID token" if _looks_like_id_token(token) else "access token"
-    facts.append(f"Entra {'v' + version + ' ' if version else ''}{kind}"
-                 + ("" if version else " (version not stated)"))
-    aud = claims.get("aud")
-    if isinstance(aud, str):
-        named = app_name(aud)
-        facts.append(f"For {aud}" + (f" ({named})" if named else ""))
-    client = claims.get("azp") or claims.get("appid")
-    if isinstance(client, str):
-        named = app_name(client)
-        how = CREDENTIAL_TYPES.get(str(claims.get("azpacr", claims.get("appidacr", ""))))
-        facts.append(f"Requested by client {client}" + (f" ({named})" if named else "")
-                     + (f" using a {how}" if how and not how.startswith("public") else "")
-                     + (" as a public client" if how and how.startswith("public") else ""))
-    if kind == "access token":
-        if token.is_app_only:
-            roles = claims.get("roles")
-            granted = ", ".join(roles) if isinstance(roles, list) and roles else "no roles"
-            facts.append(f"App-only (no user): application permissions {granted}")
-        else:
-            who = claims.get("preferred_username") or claims.get("upn") or claims.get(
-                "unique_name") or claims.get("oid") or "a user"
-            scopes = str(claims.get("scp", "")).split()
-            facts.append(f"Delegated: acts for {who} with scopes "
-                         + (", ".join(scopes) if scopes else "(none)"))
-    if "_claim_names" in claims or "hasgroups" in claims:
-        facts.append(f"Groups overage: the groups were left out; {GRAPH_GROUPS_CALL}")
-    if "nonce" in token.header:
-        facts.append("Has a nonce in the header (Microsoft Graph): only Graph can verify "
-                     "its signature")
-    return facts
+    from entra_tui.core.token_story import tell
 
-
-def _looks_like_id_token(token: DecodedToken) -> bool:
-    claims = token.claims
-    if any(name in claims for name in ("scp", "roles", "idtyp", "azp", "appid")):
-        return False
-    return any(name in claims for name in ("nonce", "at_hash", "c_hash", "auth_time")) or (
-        "preferred_username" in claims and "aud" in claims)
+    return tell(token)

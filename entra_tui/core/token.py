@@ -71,10 +71,30 @@ class DecodedToken(NamedTuple):
 
     @property
     def is_app_only(self) -> bool:
-        """App-only (client credentials) tokens carry `idtyp: app` or roles without `scp`."""
-        return self.claims.get("idtyp") == "app" or (
-            "scp" not in self.claims and "roles" in self.claims and "upn" not in self.claims
-        )
+        """App-only (no user): see token_story for Entra's rules."""
+        from entra_tui.core.token_story import is_app_only
+
+        return is_app_only(self)
+
+
+class LongNumber(str):
+    """A JSON integer too long to be a useful number (a hostile 5,000-digit `exp`): kept as
+    its digits, so it shows like any value, while arithmetic and time code skip it (Python
+    refuses int/str conversions past ~4,300 digits, and floats end near 10**308)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"LongNumber({len(self)} digits)"
+
+
+MAX_INT_DIGITS = 300  # float() of anything longer overflows
+
+
+def _parse_int(digits: str) -> int | LongNumber:
+    if len(digits) > MAX_INT_DIGITS:
+        return LongNumber(digits)
+    return int(digits)
 
 
 def decode_token(raw: str) -> DecodedToken:
@@ -114,7 +134,7 @@ def _decode_json_part(segment: str, part: str) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise TokenDecodeError(f"the {part} is not UTF-8 text") from None
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_int=_parse_int)
     except (json.JSONDecodeError, RecursionError) as exc:
         reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
         raise TokenDecodeError(f"the {part} is not valid JSON: {reason}") from None
