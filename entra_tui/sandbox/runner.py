@@ -102,7 +102,8 @@ class Sandbox(SandboxLayout):
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(cert_path, key_path)
         certificates = {
-            client.client_id: pki.make_client_certificate(self.state_dir, client.slug)
+            client.client_id: pki.make_client_certificate(self.state_dir, client.slug,
+                                                          (ca_key, ca_cert))
             for tenant in TENANTS for client in tenant.clients if client.certificate
         }
         self.client_certificates = certificates
