@@ -117,6 +117,29 @@ async def test_duplicate_then_delete_with_confirmation(config: Path) -> None:
     assert config.read_text().startswith("# My tenants. Keep this comment.")
 
 
+async def test_duplicate_keeps_every_key_of_the_table(tmp_path: Path) -> None:
+    # authority_host, ca_bundle and [expect] are not on the form: the copy keeps them anyway.
+    config = tmp_path / "profiles.toml"
+    config.write_text(ORIGINAL.replace('secret = "env:ORDERS_SECRET"\n', (
+        'secret = "env:ORDERS_SECRET"\nauthority_host = "https://127.0.0.1:8443"\n'
+        'ca_bundle = "/tmp/sandbox-ca.pem"\n\n[profiles.first.expect]\n'
+        'audiences = ["api://contoso-orders"]\nroles = ["Orders.Read.All"]\n')))
+    app = app_for(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("D")
+        await pilot.pause()
+        await type_into(pilot, app, "name", "first-staging")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ProfileEditor))
+    import tomllib
+
+    tables = tomllib.loads(config.read_text())["profiles"]
+    copy = dict(tables["first-staging"])
+    assert copy.pop("flow") == "client_secret"  # the form writes the flow it showed
+    assert copy == tables["first"]
+    assert tables["first-staging"]["expect"]["roles"] == ["Orders.Read.All"]
+
+
 async def test_a_broken_file_cannot_be_edited_over(config: Path) -> None:
     config.write_text(ORIGINAL + "[profiles.broken\n")
     app = app_for(config)

@@ -83,14 +83,14 @@ async def test_import_from_env_and_azure_cli_in_the_app(
         await pilot.pause()
         assert isinstance(app.screen, Choice)
         await pilot.press("e")  # Environment
-        await wait_until(pilot, lambda: app.current is not None and app.current.name == "env")
+        await wait_until(pilot, lambda: app.current is not None and app.current.name == "azure-env")
         await pilot.press("I")
         await pilot.pause()
         await pilot.press("a")  # Azure CLI
         await wait_until(pilot, lambda: len(app.query_one(ProfileList).ordered) == 5)
     loaded = load_profiles(config)
-    assert loaded.names() == ["first", "second", "env", "azcli-contoso",
+    assert loaded.names() == ["first", "second", "azure-env", "azcli-contoso",
                               "azcli-7e6d5c4b"]
     text = config.read_text()
     assert SECRET not in text and text.startswith(ORIGINAL)
-    assert loaded.get("env").secret == "env:AZURE_CLIENT_SECRET"  # type: ignore[union-attr]
+    assert loaded.get("azure-env").secret == "env:AZURE_CLIENT_SECRET"  # type: ignore[union-attr]

@@ -115,3 +115,13 @@ def test_ui_choices_are_remembered(store: ProfileStore) -> None:
     assert store.set_ui("theme", "nord").ui.theme == "nord"
     assert load_profiles(store.path).ui.theme == "nord"
     assert store.path.read_text().startswith(ORIGINAL)
+
+
+def test_cli_keywords_cannot_name_a_profile(store: ProfileStore) -> None:
+    # `entra-tui token env` reads AZURE_*: a profile called env could never be used there.
+    with pytest.raises(ConfigError, match="reserved"):
+        store.save_profile("env", NEW)
+    with pytest.raises(ConfigError, match="reserved"):
+        store.duplicate_profile("first", "ENV")
+    _, names = store.add_profiles([("env", NEW)])
+    assert names == ["env-2"]

@@ -25,18 +25,26 @@ NEW_FILE_HEADER = ("# entra-tui profiles: one [profiles.NAME] table per app regi
 Fields = Mapping[str, Any]  # profile keys -> value; None (or "" or []) removes the key
 
 
+# Words the CLI reads in a profile's place (`entra-tui token env` reads AZURE_*).
+RESERVED_NAMES = frozenset({"env"})
+
+
 def check_name(name: str) -> str | None:
     """Why `name` cannot name a profile, or None."""
     if not NAME.match(name):
         return ("a profile name is 1-64 letters, digits, '-', '_' or '.', starting with a "
                 "letter or digit")
+    if name.lower() in RESERVED_NAMES:
+        return (f"'{name}' is reserved: `entra-tui token {name}` reads the AZURE_* "
+                "variables; choose another name")
     return None
 
 
 def free_name(wanted: str, taken: Container[str], separator: str = "-") -> str:
-    """`wanted`, or `wanted-2`, `wanted-3`... whichever is not taken yet."""
+    """`wanted`, or `wanted-2`, `wanted-3`... whichever is neither taken nor reserved."""
     return next(name for name in (wanted if i == 1 else f"{wanted}{separator}{i}"
-                                  for i in itertools.count(1)) if name not in taken)
+                                  for i in itertools.count(1))
+                if name not in taken and name.lower() not in RESERVED_NAMES)
 
 
 def backup_path(path: Path) -> Path:
@@ -60,9 +68,11 @@ class ProfileStore:
         table = document.get("profiles", {}).get(name, {})
         return table if isinstance(table, dict) else {}
 
-    def save_profile(self, name: str, fields: Fields, *,
-                     previous_name: str | None = None) -> ProfileSet:
-        """Create profile `name`, or update it (renaming `previous_name` to it)."""
+    def save_profile(self, name: str, fields: Fields, *, previous_name: str | None = None,
+                     copy_of: str | None = None) -> ProfileSet:
+        """Create profile `name`, or update it (renaming `previous_name` to it). A new
+        profile made `copy_of` another starts as that whole table (keys the form does not
+        show, `[expect]` among them) with `fields` on top."""
         problem = check_name(name)
         if problem:
             raise ConfigError(problem, path=str(self.path), key="name")
@@ -79,7 +89,8 @@ class ProfileStore:
             if name not in profiles:
                 import tomlkit
 
-                profiles[name] = tomlkit.table()
+                source = profiles.get(copy_of) if copy_of else None
+                profiles[name] = _copy_table(source) if source is not None else tomlkit.table()
             _merge(profiles[name], fields)
 
         return self._update(change)
@@ -109,10 +120,7 @@ class ProfileStore:
             if name in profiles:
                 raise ConfigError(f"a profile named '{name}' already exists",
                                   path=str(self.path), key="name")
-            import tomlkit
-
-            copy = tomlkit.parse(tomlkit.dumps({"p": profiles[source].unwrap()}))["p"]
-            profiles[name] = copy
+            profiles[name] = _copy_table(profiles[source])
 
         problem = check_name(name)
         if problem:
@@ -166,6 +174,12 @@ class ProfileStore:
                 atomic_write(backup_path(self.path), before, mode=PRIVATE)
             atomic_write(self.path, after, mode=mode)
         return result
+
+
+def _copy_table(table: Any) -> Any:
+    import tomlkit
+
+    return tomlkit.parse(tomlkit.dumps({"p": table.unwrap()}))["p"]
 
 
 def _profiles_table(document: Any) -> Any:

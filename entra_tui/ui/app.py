@@ -822,15 +822,17 @@ class EntraTuiApp(App[None]):
 
             taken = set(self.profile_set.names()) if self.profile_set else set()
             self._open_editor(store, f"Duplicate {profile.name}", store.raw_table(profile.name),
-                              free_name(f"{profile.name}-copy", taken, separator=""), None)
+                              free_name(f"{profile.name}-copy", taken, separator=""), None,
+                              copy_of=profile.name)
 
     def _open_editor(self, store: ProfileStore, title: str, table: dict[str, Any], name: str,
-                     previous_name: str | None) -> None:
+                     previous_name: str | None, *, copy_of: str | None = None) -> None:
         from entra_tui.ui.screens.profile_editor import ProfileEditor
 
         def save(new_name: str, fields: dict[str, Any], previous: str | None) -> str | None:
             try:
-                self.profile_set = store.save_profile(new_name, fields, previous_name=previous)
+                self.profile_set = store.save_profile(new_name, fields, previous_name=previous,
+                                                      copy_of=copy_of)
             except ConfigError as exc:
                 return str(exc)
             except OSError as exc:
@@ -867,7 +869,7 @@ class EntraTuiApp(App[None]):
             if source == "env":
                 from entra_tui.core.environment import environment_fields
 
-                items = [("env", environment_fields())]
+                items = [("azure-env", environment_fields())]
             else:
                 from entra_tui.core.azure_cli import profiles_from_azure_cli
 
