@@ -74,3 +74,22 @@ def test_curl_targets_graph_me_or_organization() -> None:
     assert curl_command(app_only).endswith("https://graph.microsoft.com/v1.0/organization")
     assert "YOUR-API" in curl_command(other)
     assert curl_command(other).startswith("curl -sS -H 'Authorization: Bearer eyJ")
+
+
+async def test_mouse_selection_in_the_details_copies_with_ctrl_c(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    # TextLines once overrode Widget._render: Ctrl+C over a selection raised a TypeError.
+    from textual.selection import Selection
+
+    from entra_tui.ui.widgets.text_lines import TextLines
+
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.current is not None)
+        details = app.query_one("#profile-details", TextLines)
+        await pilot.pause()
+        app.screen.selections = {details: Selection(None, None)}
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.return_code is None  # still running
+        assert app.current is not None and app.current.client_id in (app.clipboard or "")

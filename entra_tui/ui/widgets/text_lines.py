@@ -15,6 +15,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -65,7 +66,7 @@ class TextLines(Widget):
         cache_key = (self._key, width)
         lines = self._kept.get(cache_key) if self._key is not None else None
         if lines is None:
-            lines = self._render(self._build(), width)
+            lines = self._wrap(self._build(), width)
             if self._key is not None:
                 self._kept[cache_key] = lines
                 if len(self._kept) > KEPT_TEXTS:
@@ -75,11 +76,16 @@ class TextLines(Widget):
         self._lines, self._width = lines, width
         return lines
 
-    def _render(self, text: Text, width: int) -> list[Strip]:
+    def _wrap(self, text: Text, width: int) -> list[Strip]:
         console = self.app.console
         base = self.rich_style
         return [Strip(list(Segment.apply_style(line.render(console), base + own_style(line))))
                 for line in text.wrap(console, width)]
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected part of the lines as drawn (mouse selection then Ctrl+C)."""
+        lines = self._wrapped(self.content_size.width) if self.content_size.width > 0 else []
+        return selection.extract("\n".join(line.text.rstrip() for line in lines)), "\n"
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._wrapped(width)) if width > 0 else 0
