@@ -53,6 +53,9 @@ def test_agrees_with_pyjwt_unverified_decode() -> None:
     ("hello world", "three dot-separated parts; this has 1"),
     ("a.b", "three dot-separated parts; this has 2"),
     ("a.b.c.d.e", "encrypted token (JWE"),
+    # Two parts of a real JWT (the signature lost in copying) is not an "opaque token".
+    (make(CLAIMS).rsplit(".", 1)[0], "cut short .*it has 2 dot-separated parts"),
+    (make(CLAIMS) + ".extra", "it has 4 dot-separated parts"),
     ("!!!.e30.sig", "header is not valid base64url"),
     (f"{segment({'alg': 'RS256'})}.bm90IGpzb24.sig", "payload is not valid JSON"),
     (f"{segment({'alg': 'RS256'})}.{segment([1, 2])}.sig", "payload is JSON but not an object"),

@@ -107,6 +107,11 @@ def decode_token(raw: str) -> DecodedToken:
         raise TokenDecodeError("this is an encrypted token (JWE, five parts); only its "
                                "intended recipient can read the claims", kind=TokenKind.ENCRYPTED)
     if len(parts) != 3:
+        if parts[0].startswith("eyJ") and len(parts) in (2, 4):
+            # "eyJ" is base64url for '{"': a JWT header, so a part went missing or came extra.
+            raise TokenDecodeError(f"this looks like a JWT cut short or joined to something "
+                                   f"else: it has {len(parts)} dot-separated parts, and a JWT "
+                                   "has three (header.payload.signature); copy it again whole")
         if _OPAQUE.match(token):
             raise TokenDecodeError(_OPAQUE_MESSAGE, kind=TokenKind.OPAQUE)
         raise TokenDecodeError(f"a JWT has three dot-separated parts; this has {len(parts)}")
