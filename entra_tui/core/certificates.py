@@ -93,3 +93,43 @@ def certificate_thumbprint(pem_text: str | None, path: str) -> str:
     except ValueError:
         raise CredentialError(f"the certificate in {path} is not valid PEM") from None
     return certificate.fingerprint(hashes.SHA1()).hex().upper()  # noqa: S324 - Entra's thumbprint
+
+
+ASSERTION_LIFETIME_SECONDS = 600
+
+
+def client_assertion(credential: dict[str, str], *, audience: str, client_id: str,
+                     now: float | None = None) -> str:
+    """A freshly signed client assertion (RFC 7523) for one request to the token endpoint.
+
+    Shape per https://learn.microsoft.com/en-us/entra/identity-platform/certificate-credentials:
+    header `alg` RS256, `typ` JWT, `x5t` (base64url SHA-1 thumbprint; `x5c` with the public
+    certificate for subject name + issuer authentication); claims `aud` (the token endpoint),
+    `iss` = `sub` = client id, a new `jti` (GUID), `iat`/`nbf` now and `exp` 10 minutes on.
+    A new `jti` every time: Entra rejects an assertion it has seen (AADSTS700025), while
+    MSAL's own assertion is signed once and reused for ten minutes.
+    """
+    import base64
+    import time
+    import uuid
+
+    import jwt
+
+    issued = int(now if now is not None else time.time())
+    try:
+        thumbprint = bytes.fromhex(credential["thumbprint"])
+    except ValueError:
+        raise CredentialError("certificate_thumbprint is not a hexadecimal SHA-1 thumbprint"
+                              ) from None
+    headers: dict[str, object] = {"x5t": base64.urlsafe_b64encode(thumbprint).decode()}
+    chain = credential.get("public_certificate")
+    if chain:
+        headers["x5c"] = ["".join(block.group(0).splitlines()[1:-1])
+                          for block in _CERTIFICATE.finditer(chain)]
+    claims = {"aud": audience, "iss": client_id, "sub": client_id, "jti": str(uuid.uuid4()),
+              "iat": issued, "nbf": issued, "exp": issued + ASSERTION_LIFETIME_SECONDS}
+    try:
+        return jwt.encode(claims, credential["private_key"], algorithm="RS256", headers=headers)
+    except (ValueError, TypeError, jwt.PyJWTError):
+        raise CredentialError("the certificate's private key cannot sign RS256 (Entra needs an "
+                              "RSA key)") from None

@@ -62,6 +62,9 @@ class AcquireResult(NamedTuple):
     account: str | None = None  # the signed-in user, for user flows
     error: AcquireError | None = None
     warnings: tuple[str, ...] = ()  # e.g. a secret file others can read
+    # Which credential was read for this request, never its value:
+    # "secret from file:/path (read 10:32:05)"; None when none was read (e.g. a cache hit).
+    credential: str | None = None
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields
@@ -82,4 +85,4 @@ def cache_hit_result(profile_name: str, acquired_at: float, elapsed_ms: float,
     frame: a hit takes ~20-40 µs inside MSAL, and this saves a tenth of our overhead on it.
     (A test checks it equals the same result made the ordinary way.)"""
     return _new_tuple(AcquireResult, (profile_name, acquired_at, elapsed_ms, access_token,
-                                      None, "cache", expires_in, None, None, ()))
+                                      None, "cache", expires_in, None, None, (), None))

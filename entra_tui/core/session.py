@@ -29,7 +29,13 @@ from entra_tui.core.results import (
     FailureKind,
     cache_hit_result,
 )
-from entra_tui.core.secrets import exposure_warning, resolve_path, resolve_reference
+from entra_tui.core.secrets import (
+    CredentialWatch,
+    credential_watch,
+    exposure_warning,
+    resolve_path,
+    resolve_reference,
+)
 
 # MSAL logs whole HTTP responses (tokens included) when one cannot be parsed; with no handler
 # configured, Python would print them to stderr, onto the TUI's screen. Keep them silent.
@@ -67,17 +73,25 @@ class SessionManager:
         self._timeout = timeout
         self._before_network = before_network
         self._clock = clock
-        self._apps: dict[Profile, Any] = {}
+        self._apps: dict[Profile, tuple[Any, CredentialWatch | None]] = {}
         self._lock = threading.Lock()
         self._pending_warnings: dict[str, str] = {}  # told once, with the next result
-        self._last: tuple[Profile | None, Any] = (None, None)  # the profile asked for last
+        self._reads: dict[str, str] = {}  # profile name -> the credential read for a request
+        # The profile asked for last, its app and the watch over its credential files/vars.
+        self._last: tuple[Profile | None, Any, CredentialWatch | None] = (None, None, None)
 
     def acquire(
         self, profile: Profile, *, force_refresh: bool = False,
         on_device_code: Callable[[DeviceCodePrompt], None] | None = None,
         cancel: threading.Event | None = None, user_assertion: str | None = None,
+        on_sign_in_url: Callable[[str], None] | None = None,
     ) -> AcquireResult:
-        """Get an access token for `profile`; failures come back inside the result."""
+        """Get an access token for `profile`; failures come back inside the result.
+
+        Credentials (`env:`/`file:` secrets and passwords, certificate files) are read for
+        every request that goes to the identity provider; `result.credential` says which
+        was read and when. `on_sign_in_url` gets the sign-in URL of an interactive flow when
+        no browser could be opened."""
         started = time.perf_counter()
         try:
             if self._before_network is not None:
@@ -87,18 +101,28 @@ class SessionManager:
             return self._failed(profile, started, AcquireError(
                 FailureKind.NETWORK, f"the authority is not available: {exc}"))
         try:
-            last_profile, app = self._last
+            last_profile, app, watch = self._last
             if profile is not last_profile:  # `is`: hashing a profile costs more than this
-                app = self._app_for(profile)
-            if cancel is None and not force_refresh and profile.flow in CLIENT_FLOWS:
+                app, watch = self._app_for(profile)
+            changed = watch is not None and watch.changed()
+            if changed:
+                # A new secret, password or certificate: a token cached under the old one
+                # must not answer "does the new one work?". A new app (its HTTP throttle
+                # cache too) and a trip to the identity provider.
+                self.forget(profile)
+                app, watch = self._app_for(profile)
+            if cancel is None and not force_refresh and not changed \
+                    and profile.flow in CLIENT_FLOWS:
                 # The most common call (often a cache hit, ~30 µs inside MSAL), kept lean.
                 response, source = app.acquire_token_for_client(scopes=list(profile.scopes)), None
             elif cancel is None:
-                response, source = self._run_flow(app, profile, force_refresh,
-                                                  on_device_code, cancel, user_assertion)
+                response, source = self._run_flow(app, profile, force_refresh or changed,
+                                                  on_device_code, cancel, user_assertion,
+                                                  on_sign_in_url, changed)
             else:  # cancellable mid-request: it runs in a daemon thread we can leave
-                run = functools.partial(self._run_flow, app, profile, force_refresh,
-                                        on_device_code, cancel, user_assertion)
+                run = functools.partial(self._run_flow, app, profile, force_refresh or changed,
+                                        on_device_code, cancel, user_assertion,
+                                        on_sign_in_url, changed)
                 outcome = _interruptible(lambda: dict(zip(("response", "source"), run(),
                                                           strict=True)), cancel)
                 response, source = outcome.get("response", {}), outcome.get("source")
@@ -126,19 +150,20 @@ class SessionManager:
         warnings = self._warnings(profile) if (
             source != "cache" or self._pending_warnings) else ()
         claims = response.get("id_token_claims")
+        credential = self._reads.pop(profile.name, None) if self._reads else None
         return AcquireResult(
             profile_name=profile.name, acquired_at=self._clock(),
             elapsed_ms=(time.perf_counter() - started) * 1000,
             access_token=response["access_token"], id_token=response.get("id_token"),
             source=source, expires_in=response.get("expires_in"),
             account=(claims.get("preferred_username") or claims.get("upn")) if claims else None,
-            warnings=warnings)
+            warnings=warnings, credential=credential)
 
     def sign_out(self, profile: Profile) -> int:
         """Remove the profile's cached accounts and tokens (persisted ones too); how many."""
         with self._lock:
-            app = self._apps.pop(profile, None)
-            self._last = (None, None)
+            app, _ = self._apps.pop(profile, (None, None))
+            self._last = (None, None, None)
         if app is None:
             try:
                 app = self._build_app(profile)
@@ -150,19 +175,21 @@ class SessionManager:
         """Drop the profile's MSAL app (in-memory tokens go with it; persisted ones stay)."""
         with self._lock:
             self._apps.pop(profile, None)
-            self._last = (None, None)
+            self._last = (None, None, None)
 
     # --- flows ------------------------------------------------------------------------------
     def _run_flow(self, app: Any, profile: Profile, force: bool,
                   on_device_code: Callable[[DeviceCodePrompt], None] | None,
                   cancel: threading.Event | None,
-                  user_assertion: str | None) -> tuple[dict[str, Any], str | None]:
+                  user_assertion: str | None,
+                  on_sign_in_url: Callable[[str], None] | None = None,
+                  credential_changed: bool = False) -> tuple[dict[str, Any], str | None]:
         scopes = list(profile.scopes)
         flow = profile.flow
         if flow == "managed_identity":
             if force:  # MSAL has no force-refresh here; a fresh client skips its cache
                 self.forget(profile)
-                app = self._app_for(profile)
+                app, _ = self._app_for(profile)
             resource = scopes[0].removesuffix("/.default")
             return app.acquire_token_for_client(resource=resource), None
         if flow == "on_behalf_of":
@@ -176,16 +203,21 @@ class SessionManager:
             if force:  # MSAL refuses force_refresh for client credentials
                 _forget_access_tokens(app)
             return app.acquire_token_for_client(scopes=scopes), None
-        silent = self._silent(app, profile, scopes, force)
+        # A changed password is tried, not hidden behind the refresh token it replaced.
+        silent = None if credential_changed else self._silent(app, profile, scopes, force)
         if silent is not None:
             return silent
         if flow == "device_code":
             return self._device_code(app, scopes, on_device_code, cancel), "identity provider"
         if flow == "interactive":
+            # MSAL calls auth_uri_callback only when no browser could be opened (and logs
+            # the URL, which we silence, otherwise): the user needs it on screen.
             return app.acquire_token_interactive(
                 scopes, port=profile.redirect_port or None,
-                timeout=INTERACTIVE_TIMEOUT_SECONDS), "identity provider"
+                timeout=INTERACTIVE_TIMEOUT_SECONDS,
+                auth_uri_callback=on_sign_in_url or _no_browser), "identity provider"
         password = resolve_reference(profile.password or "", base_dir=profile.base_dir)
+        self._note_read(profile, f"password from {profile.password}")
         if not is_microsoft_host(profile.authority_host):
             # MSAL's user-realm lookup drops the port from the URL (it would call
             # https://127.0.0.1:443/...); hosts other than Microsoft's have no such endpoint.
@@ -226,14 +258,18 @@ class SessionManager:
             flow, exit_condition=lambda f: stop.is_set() or f.get("expires_at", 0) < time.time())
 
     # --- app objects --------------------------------------------------------------------------
-    def _app_for(self, profile: Profile) -> Any:
+    def _app_for(self, profile: Profile) -> tuple[Any, CredentialWatch | None]:
         with self._lock:
-            app = self._apps.get(profile)
-            if app is None:
-                app = self._build_app(profile)
-                self._apps[profile] = app
-            self._last = (profile, app)
-            return app
+            entry = self._apps.get(profile)
+            if entry is None:
+                # Stamped before anything is read: a change racing the read is seen next time.
+                watch = credential_watch(
+                    (profile.secret, profile.password, profile.certificate_password),
+                    (profile.certificate,), profile.base_dir)
+                entry = (self._build_app(profile), watch)
+                self._apps[profile] = entry
+            self._last = (profile, *entry)
+            return entry
 
     def _build_app(self, profile: Profile) -> Any:
         import msal
@@ -261,35 +297,76 @@ class SessionManager:
         }
         if profile.is_user_flow:
             return msal.PublicClientApplication(profile.client_id, **common)
-        return msal.ConfidentialClientApplication(
-            profile.client_id, client_credential=self._credential(profile), **common)
+        built: list[Any] = []  # the app, for the assertion's audience (its token endpoint)
+        app = msal.ConfidentialClientApplication(
+            profile.client_id, client_credential=self._credential(profile, built), **common)
+        built.append(app)
+        return app
 
-    def _credential(self, profile: Profile) -> str | dict[str, Any]:
+    def _credential(self, profile: Profile, built: list[Any]) -> str | dict[str, Any]:
+        """What MSAL authenticates the app with. Certificates and federated tokens are
+        callables MSAL runs for every request (read and signed then); a secret is read here
+        and again, by the HTTP session, for every request that carries it."""
         if profile.flow == "federated":
             path = _federated_token_path(profile)
-            return {"client_assertion": functools.partial(_read_assertion, path)}
+            return {"client_assertion": functools.partial(self._read_assertion, profile, path)}
         if profile.certificate and (profile.flow == "client_certificate" or not profile.secret):
-            from entra_tui.core.certificates import load_certificate_credential
-
-            password = (resolve_reference(profile.certificate_password,
-                                          base_dir=profile.base_dir)
-                        if profile.certificate_password else None)
-            return load_certificate_credential(
-                profile.certificate, profile.certificate_thumbprint, password=password,
-                send_chain=profile.send_certificate_chain)
+            return {"client_assertion": functools.partial(self._certificate_assertion, profile,
+                                                          built)}
         return resolve_reference(profile.secret or "", base_dir=profile.base_dir)
+
+    def _read_secret(self, profile: Profile) -> str:
+        secret = resolve_reference(profile.secret or "", base_dir=profile.base_dir)
+        self._note_read(profile, f"secret from {profile.secret}")
+        return secret
+
+    def _read_assertion(self, profile: Profile, path: Path) -> str:
+        token = _read_assertion(path)
+        self._note_read(profile, f"federated token from {path}")
+        return token
+
+    def _certificate_assertion(self, profile: Profile, built: list[Any]) -> str:
+        """Read the certificate (and its PFX password) now and sign a new assertion."""
+        from entra_tui.core.certificates import client_assertion, load_certificate_credential
+
+        assert profile.certificate is not None
+        password = (resolve_reference(profile.certificate_password, base_dir=profile.base_dir)
+                    if profile.certificate_password else None)
+        credential = load_certificate_credential(
+            profile.certificate, profile.certificate_thumbprint, password=password,
+            send_chain=profile.send_certificate_chain)
+        self._note_read(profile, f"certificate from {profile.certificate}" + (
+            f" with password from {profile.certificate_password}"
+            if profile.certificate_password else ""))
+        return client_assertion(credential, audience=built[0].authority.token_endpoint,
+                                client_id=profile.client_id)
+
+    def _note_read(self, profile: Profile, what: str) -> None:
+        when = time.strftime("%H:%M:%S", time.localtime(self._clock()))
+        self._reads[profile.name] = f"{what} (read {when})"
 
     def _http_session(self, profile: Profile) -> Any:
         """A profile with its own CA bundle (the sandbox, a private authority) trusts only that
-        CA and ignores proxy/CA environment variables; otherwise the user's environment rules."""
+        CA and ignores proxy/CA environment variables; otherwise the user's environment rules.
+        A client secret is read again for every request that carries it."""
         import requests
 
         session = requests.Session()
         if profile.ca_bundle:
             session.trust_env = False
             session.verify = profile.ca_bundle
-        session.request = functools.partial(session.request,
-                                            timeout=profile.timeout_seconds or self._timeout)
+        send = functools.partial(session.request, timeout=profile.timeout_seconds or self._timeout)
+        if profile.secret and profile.flow != "federated" and not (
+                profile.certificate and profile.flow == "client_certificate"):
+            def send_fresh(method: str, url: str, *args: Any, data: Any = None,
+                           **kwargs: Any) -> Any:
+                if isinstance(data, dict) and "client_secret" in data:
+                    data = {**data, "client_secret": self._read_secret(profile)}
+                return send(method, url, *args, data=data, **kwargs)
+
+            session.request = send_fresh
+        else:
+            session.request = send
         return session
 
     def _failed(self, profile: Profile, started: float, error: AcquireError) -> AcquireResult:
@@ -299,6 +376,7 @@ class SessionManager:
             elapsed_ms=(time.perf_counter() - started) * 1000,
             warnings=self._warnings(profile),
             error=error,
+            credential=self._reads.pop(profile.name, None) if self._reads else None,
         )
 
     def _warnings(self, profile: Profile) -> tuple[str, ...]:
@@ -325,6 +403,10 @@ def _read_assertion(path: Path) -> str:
     if not token:
         raise CredentialError(f"federated token file {path} is empty")
     return token
+
+
+def _no_browser(url: str) -> None:
+    """No one to show the URL to: the sign-in waits for MSAL's timeout or a cancel."""
 
 
 def _exposure_warnings(profile: Profile) -> tuple[str, ...]:
