@@ -14,12 +14,13 @@ from entra_tui.core.claims import (
     HEADER_MEANINGS,
     describe_token,
     explain_claims,
-    printable,
+    value_text,
 )
 from entra_tui.core.errors import TokenDecodeError
 from entra_tui.core.expectations import Expectations
 from entra_tui.core.expiry import ExpiryState, expiry_status
 from entra_tui.core.paste import extract_token
+from entra_tui.core.safe_text import safe_text
 from entra_tui.core.timefmt import countdown, local_time
 from entra_tui.core.token import DecodedToken, TokenKind, decode_token
 
@@ -55,7 +56,7 @@ def run_decode(options: DecodeOptions, stdin: TextIO = sys.stdin,
         kind = exc.kind.value if isinstance(exc.kind, TokenKind) else None
         if options.as_json:
             print(json.dumps({"error": str(exc), "kind": kind}), file=stdout)
-        print(f"entra-tui decode: {exc}", file=stderr)
+        print(f"entra-tui decode: {safe_text(exc)}", file=stderr)
         return EXIT_UNREADABLE
     now = time.time()
     verification = None
@@ -65,10 +66,16 @@ def run_decode(options: DecodeOptions, stdin: TextIO = sys.stdin,
     if not options.expect.empty or options.verify:
         from entra_tui.core.validation import validation_report
 
-        report = validation_report(token, options.expect, now, verification)
+        tenant_ids = None
+        if options.verify and options.jwks is None and options.expect.tenant:
+            from entra_tui.core.verify import domain_tenant_ids
+
+            tenant_ids = domain_tenant_ids(options.expect.tenant, token, options.authority,
+                                           options.ca_bundle)
+        report = validation_report(token, options.expect, now, verification,
+                                   authority=options.authority, tenant_ids=tenant_ids)
     if options.as_json:
-        print(json.dumps(_as_json(token, now, verification, report), indent=2,
-                         ensure_ascii=False), file=stdout)
+        print(_json_text(_as_json(token, now, verification, report)), file=stdout)
     else:
         print(_as_text(token, now, verification, report), file=stdout)
     return _exit_code(verification, report, options)
@@ -121,7 +128,7 @@ def _as_json(token: DecodedToken, now: float, verification: Any,
 def _as_text(token: DecodedToken, now: float, verification: Any,
              report: list[Any] | None) -> str:
     lines = [f"{token.kind.value}"]
-    lines += [f"  {fact}" for fact in describe_token(token)]
+    lines += [f"  {safe_text(fact)}" for fact in describe_token(token)]
     status = expiry_status(token, now)
     exp = token.time_claim("exp")
     if status.state is ExpiryState.NO_EXPIRY or exp is None:
@@ -134,20 +141,31 @@ def _as_text(token: DecodedToken, now: float, verification: Any,
     lines.append("")
     lines.append("Header")
     for name, value in token.header.items():
-        lines.append(_row(name, json.dumps(value, ensure_ascii=False).strip('"'), "",
-                          HEADER_MEANINGS.get(name, "")))
+        lines.append(_row(safe_text(name), value_text(value), "", HEADER_MEANINGS.get(name, "")))
     lines.append("")
     lines.append("Payload")
     for row in explain_claims(token, now):
-        lines.append(_row(row.name, row.value, row.note, CLAIM_MEANINGS.get(row.name, "")))
+        lines.append(_row(safe_text(row.name), row.value, row.note,
+                          CLAIM_MEANINGS.get(row.name, "")))
     if verification is not None:
-        lines += ["", f"Signature: {verification.state.value.upper()}: {verification.reason}"]
+        lines += ["", f"Signature: {verification.state.value.upper()}: "
+                      f"{safe_text(verification.reason)}"]
     if report is not None:
         lines += ["", "Validation"]
         marks = {"passed": "✓", "failed": "✗", "not checked": "·"}
-        lines += [f"  {marks[c.outcome.value]} {c.name:<9} {c.outcome.value:<11} {c.reason}"
-                  for c in report]
-    return "\n".join(printable(line) for line in lines)
+        lines += [f"  {marks[c.outcome.value]} {c.name:<9} {c.outcome.value:<11} "
+                  f"{safe_text(c.reason)}" for c in report]
+    # Every untrusted piece above was made safe on its own, so the only line breaks left
+    # are ours; each printed line goes through safe_text once more all the same.
+    return "\n".join(safe_text(line) for block in lines for line in block.split("\n"))
+
+
+def _json_text(data: dict[str, Any]) -> str:
+    """JSON with every non-ASCII and control character escaped (`\\u202e`, `\\u009b`): a
+    terminal or a log shows it inert, and any JSON reader gets the same text back. DEL is
+    ASCII, so json leaves it raw; it can only occur inside strings, where `\\u007f` means
+    the same."""
+    return json.dumps(data, indent=2, ensure_ascii=True).replace("\x7f", "\\u007f")
 
 
 def _row(name: str, value: str, note: str, meaning: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from entra_tui.core.safe_text import safe_text
 from entra_tui.core.timefmt import local_time, relative
 from entra_tui.core.token import TIME_CLAIMS, DecodedToken
 from entra_tui.core.wellknown import DIRECTORY_ROLES, app_name
@@ -124,11 +125,13 @@ def note_for(name: str, value: Any, now: float) -> str:
     if name == "scp" and isinstance(value, str):
         scopes = value.split()
         return f"{len(scopes)} scope{'s' if len(scopes) != 1 else ''}: " + "\n".join(
-            f"• {scope}" for scope in scopes) if len(scopes) > 1 else "1 scope"
+            f"• {safe_text(scope)}" for scope in scopes) if len(scopes) > 1 else "1 scope"
     if name in ("aud", "azp", "appid") and isinstance(value, str):
         return app_name(value) or ""
     if name == "wids" and isinstance(value, list):
-        return "\n".join(DIRECTORY_ROLES.get(str(v), f"{v} (unknown role)") for v in value)
+        return "\n".join(DIRECTORY_ROLES.get(v, f"{safe_text(v)} (unknown role)")
+                         if isinstance(v, str) else f"{safe_text(v)} (not a role id)"
+                         for v in value)
     if name in ("roles", "groups") and isinstance(value, list):
         return f"{len(value)} item{'s' if len(value) != 1 else ''}"
     if name in ("_claim_names", "hasgroups"):
@@ -139,20 +142,16 @@ def note_for(name: str, value: Any, now: float) -> str:
 def value_text(value: Any) -> str:
     """The value as text safe for a terminal: claim values come from whoever made the token."""
     if isinstance(value, str):
-        return printable(value)
+        return safe_text(value)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return printable(", ".join(value))
+        return safe_text(", ".join(value))
     import json
 
-    return printable(json.dumps(value, ensure_ascii=False))
+    return safe_text(json.dumps(value, ensure_ascii=False))
 
 
-def printable(text: str) -> str:
-    """Control characters (terminal escapes among them) become visible `\\xNN` text."""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() or ch == "\n" else f"\\x{ord(ch):02x}"
-                   for ch in text)
+# Kept for callers that knew it by this name: the one safe-text function.
+printable = safe_text
 
 
 def describe_token(token: DecodedToken) -> list[str]:

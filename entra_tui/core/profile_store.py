@@ -16,7 +16,13 @@ from typing import Any
 
 from entra_tui.core.errors import ConfigError
 from entra_tui.core.profiles import ProfileSet, parse_profiles
-from entra_tui.core.safe_files import PRIVATE, atomic_write, locked
+from entra_tui.core.safe_files import (
+    PRIVATE,
+    NotASmallFile,
+    atomic_write,
+    locked,
+    read_small_file,
+)
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 NEW_FILE_HEADER = ("# entra-tui profiles: one [profiles.NAME] table per app registration.\n"
@@ -62,7 +68,7 @@ class ProfileStore:
         import tomllib
 
         try:
-            document = tomllib.loads(self.path.read_text(encoding="utf-8-sig"))
+            document = tomllib.loads(read_small_file(self.path).decode("utf-8-sig"))
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
             return {}
         table = document.get("profiles", {}).get(name, {})
@@ -154,9 +160,11 @@ class ProfileStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with locked(self.path):
             try:
-                before: bytes | None = self.path.read_bytes()
+                before: bytes | None = read_small_file(self.path)
             except FileNotFoundError:
                 before = None
+            except NotASmallFile as exc:  # never replace a FIFO or device with a file
+                raise ConfigError(str(exc), path=str(self.path)) from None
             text = before.decode("utf-8-sig", errors="replace") if before else NEW_FILE_HEADER
             try:
                 document = tomlkit.parse(text)

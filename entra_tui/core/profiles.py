@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from entra_tui.core.clouds import CLOUD_HOSTS, MULTI_TENANT_ALIASES, authority_host_for
 from entra_tui.core.errors import ConfigError, CredentialError
 from entra_tui.core.expectations import DEFAULT_CLOCK_SKEW, Expectations
+from entra_tui.core.safe_files import NotASmallFile, read_small_file
 from entra_tui.core.secrets import resolve_path, validate_reference
 
 CONFIG_ENV_VAR = "ENTRA_TUI_CONFIG"
@@ -142,9 +143,11 @@ def default_config_path() -> Path:
 def load_profiles(path: Path) -> ProfileSet:
     """Read and check every profile in `path`; a missing file is an empty set, not an error."""
     try:
-        data = path.read_bytes()
+        data = read_small_file(path)
     except FileNotFoundError:
         return ProfileSet(path=path, profiles=(), exists=False)
+    except NotASmallFile as exc:
+        raise ConfigError(str(exc), path=str(path)) from None
     except OSError as exc:
         raise ConfigError(f"cannot read the file: {exc.strerror}", path=str(path)) from None
     return parse_profiles(data, path)

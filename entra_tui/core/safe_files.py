@@ -14,6 +14,36 @@ from pathlib import Path
 
 PRIVATE = 0o600
 TEMP_PREFIX = ".entra-tui-"  # leftovers of a killed writer are recognisable and harmless
+MAX_SETTINGS_BYTES = 1024 * 1024  # a profile file is a few KiB; 1 MiB is plenty
+
+
+class NotASmallFile(OSError):
+    """The path names a FIFO, a device or a directory, or a file too large to be settings."""
+
+
+def read_small_file(path: Path, limit: int = MAX_SETTINGS_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes. A FIFO would block the read
+    (and the app) until a writer came; /dev/zero never ends: both are refused before any
+    read. Opened non-blocking and checked on the open file, so a swap after a check cannot
+    slip a FIFO in; at most `limit` + 1 bytes are read, whatever the size claims."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotASmallFile("not a regular file (a FIFO, device or directory cannot "
+                                "hold settings)")
+        if info.st_size > limit:
+            raise NotASmallFile(f"the file is too large ({info.st_size:,} bytes; settings "
+                                f"files are at most {limit:,})")
+    except BaseException:
+        os.close(descriptor)
+        raise
+    with os.fdopen(descriptor, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise NotASmallFile(f"the file is too large (over {limit:,} bytes)")
+    return data
 
 
 def atomic_write(path: Path, data: str | bytes, *, mode: int = PRIVATE) -> None:

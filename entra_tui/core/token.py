@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import re
 from enum import Enum
 from typing import Any, NamedTuple
@@ -77,24 +78,28 @@ class DecodedToken(NamedTuple):
         return is_app_only(self)
 
 
-class LongNumber(str):
-    """A JSON integer too long to be a useful number (a hostile 5,000-digit `exp`): kept as
-    its digits, so it shows like any value, while arithmetic and time code skip it (Python
-    refuses int/str conversions past ~4,300 digits, and floats end near 10**308)."""
+class NumberText(str):
+    """A JSON number that is no useful number: a hostile 5,000-digit `exp`, `1e999`, `NaN`.
+    Kept as its text, so it shows like any value, while arithmetic and time code skip it
+    (Python refuses int/str conversions past ~4,300 digits, floats end near 10**308, and
+    `Infinity`/`NaN` are not JSON at all)."""
 
     __slots__ = ()
 
-    def __repr__(self) -> str:
-        return f"LongNumber({len(self)} digits)"
+    def __repr__(self) -> str:  # a crash dump or log shows its size, not its text
+        return f"NumberText({len(self)} characters)"
 
 
 MAX_INT_DIGITS = 300  # float() of anything longer overflows
 
 
-def _parse_int(digits: str) -> int | LongNumber:
-    if len(digits) > MAX_INT_DIGITS:
-        return LongNumber(digits)
-    return int(digits)
+def _parse_int(digits: str) -> int | NumberText:
+    return NumberText(digits) if len(digits) > MAX_INT_DIGITS else int(digits)
+
+
+def _parse_float(text: str) -> float | NumberText:
+    value = float(text)  # linear in the length, no digit limit
+    return value if math.isfinite(value) else NumberText(text)
 
 
 def decode_token(raw: str) -> DecodedToken:
@@ -139,7 +144,8 @@ def _decode_json_part(segment: str, part: str) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise TokenDecodeError(f"the {part} is not UTF-8 text") from None
     try:
-        value = json.loads(text, parse_int=_parse_int)
+        value = json.loads(text, parse_int=_parse_int, parse_float=_parse_float,
+                           parse_constant=NumberText)
     except (json.JSONDecodeError, RecursionError) as exc:
         reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
         raise TokenDecodeError(f"the {part} is not valid JSON: {reason}") from None
