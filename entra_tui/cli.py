@@ -87,7 +87,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a program stopped by SIGPIPE
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run a command. A reader that leaves early (`entra-tui token x | head -c 30`) ends the
+    output quietly, for every printer: no BrokenPipeError traceback, here or at exit."""
+    import sys
+
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python flushes stdout again at exit; point it at /dev/null so that is silent too.
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "sandbox":
         from entra_tui.commands.sandbox import run_sandbox

@@ -92,3 +92,140 @@ def test_profiles_listing(profiles_file: Path) -> None:
     assert not any("Xr48Q" in json.dumps(p) for p in data["profiles"])
     text = cli("profiles", "--config", str(profiles_file)).stdout
     assert "contoso-orders-sync" in text
+
+
+# --- exit codes, JSON errors, closed pipes, --copy clearing --------------------------------
+
+def broken_credentials_file(sandbox: Sandbox, folder: Path) -> Path:
+    """Profiles whose credential cannot be used: each must exit 3, as the README says."""
+    from entra_tui.sandbox.directory import TENANTS
+
+    billing = TENANTS[0].clients[1]
+    (folder / "garbage.pem").write_text("not a certificate")
+    common = (f'tenant = "{CONTOSO.domain}"\nscopes = ["api://contoso-orders/.default"]\n'
+              f'authority_host = "{sandbox.base_url}"\nca_bundle = "{sandbox.ca_path}"\n')
+    secret = f'client_id = "{ORDERS_SYNC.client_id}"\nflow = "client_secret"\n'
+    cert = f'client_id = "{billing.client_id}"\nflow = "client_certificate"\n'
+    (folder / "wrong.secret").write_text("this-is-a-wrong-secret")
+    path = folder / "broken.toml"
+    path.write_text(
+        f'[profiles.missing-file]\n{common}{secret}secret = "file:no-such-secret"\n\n'
+        f'[profiles.unset-env]\n{common}{secret}secret = "env:ENTRA_TUI_TEST_UNSET"\n\n'
+        f'[profiles.wrong-pfx-password]\n{common}{cert}'
+        f'certificate = "{sandbox.pfx_path(billing.slug)}"\n'
+        f'certificate_password = "env:ENTRA_TUI_TEST_PFX"\n\n'
+        f'[profiles.unreadable-certificate]\n{common}{cert}certificate = "garbage.pem"\n\n'
+        f'[profiles.wrong-secret]\n{common}{secret}secret = "file:wrong.secret"\n')
+    return path
+
+
+@pytest.mark.parametrize("name", ["missing-file", "unset-env", "wrong-pfx-password",
+                                  "unreadable-certificate"])
+def test_unusable_credentials_exit_3_with_a_json_error(
+        sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    import io
+
+    from entra_tui.commands.token import run_token
+
+    monkeypatch.delenv("ENTRA_TUI_TEST_UNSET", raising=False)
+    monkeypatch.setenv("ENTRA_TUI_TEST_PFX", "not-the-password")
+    config = broken_credentials_file(sandbox, tmp_path)
+    for as_json in (False, True):
+        out, err = io.StringIO(), io.StringIO()
+        code = run_token(name, config=config, as_json=as_json, copy=False, scopes=[],
+                         from_env=False, stdout=out, stderr=err)
+        assert code == 3, err.getvalue()
+        assert "Traceback" not in err.getvalue() and "entra-tui token:" in err.getvalue()
+    data = json.loads(out.getvalue())
+    assert data["ok"] is False and data["exit_code"] == 3
+    assert data["error"]["kind"] == "configuration" and data["error"]["summary"]
+    assert "not-the-password" not in out.getvalue() + err.getvalue()
+
+
+def test_json_error_object_for_an_identity_error(sandbox: Sandbox, tmp_path: Path) -> None:
+    import io
+
+    from entra_tui.commands.token import run_token
+
+    out, err = io.StringIO(), io.StringIO()
+    code = run_token("wrong-secret", config=broken_credentials_file(sandbox, tmp_path),
+                     as_json=True, copy=False, scopes=[], from_env=False, stdout=out, stderr=err)
+    assert code == 1
+    data = json.loads(out.getvalue())
+    assert data["error"]["code"] == 7000215 and data["error"]["title"] == "AADSTS7000215"
+    assert data["error"]["correlation_id"] and data["error"]["meaning"]
+    assert data["credential"].startswith("secret from file:wrong.secret (read ")
+    assert "this-is-a-wrong-secret" not in out.getvalue() + err.getvalue()
+    missing = io.StringIO()
+    assert run_token("nope", config=tmp_path / "broken.toml", as_json=True, copy=False,
+                     scopes=[], from_env=False, stdout=missing, stderr=io.StringIO()) == 3
+    assert json.loads(missing.getvalue())["exit_code"] == 3
+
+
+@pytest.mark.parametrize("args", [
+    ("token", "contoso-orders-sync"), ("token", "contoso-orders-sync", "--json"),
+    ("profiles",), ("profiles", "--json")])
+def test_a_reader_that_leaves_early_gets_no_traceback(profiles_file: Path,
+                                                      args: tuple[str, ...]) -> None:
+    """`entra-tui token x | head -c 30`: the pipe is closed before anything is written."""
+    process = subprocess.Popen([sys.executable, "-m", "entra_tui", *args, "--config",
+                                str(profiles_file)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    stderr = process.stderr.read()
+    assert process.wait(timeout=90) == 141
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr and "Exception" not in stderr
+
+
+def test_decode_into_a_closed_pipe(profiles_file: Path) -> None:
+    token = cli("token", "contoso-orders-sync", "--config", str(profiles_file)).stdout
+    process = subprocess.Popen([sys.executable, "-m", "entra_tui", "decode", "--json"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    process.stdout.close()
+    _, stderr = process.communicate(token, timeout=90)
+    assert process.returncode == 141 and "Traceback" not in stderr
+
+
+def test_copy_is_cleared_later_by_a_detached_helper(sandbox: Sandbox, profiles_file: Path,
+                                                    tmp_path: Path, fake_xclip: Path) -> None:
+    import io
+    import time
+
+    from entra_tui.commands.token import run_token
+
+    config = tmp_path / "profiles.toml"
+    config.write_text("[ui]\nclipboard_clear_seconds = 1\n\n"
+                      + profiles_file.read_text().replace(
+                          '"file:secrets/', f'"file:{profiles_file.parent}/secrets/'))
+    err = io.StringIO()
+    assert run_token("contoso-orders-sync", config=config, as_json=False, copy=True,
+                     scopes=[], from_env=False, stdout=io.StringIO(), stderr=err) == 0
+    assert "will be cleared in 1 s" in err.getvalue()
+    assert fake_xclip.read_text().count(".") == 2  # the token is there now
+    deadline = time.monotonic() + 30
+    while fake_xclip.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert fake_xclip.read_text() == ""  # this process never cleared it: the helper did
+    config.write_text(config.read_text().replace("clipboard_clear_seconds = 1",
+                                                 "clipboard_clear_seconds = 0"))
+    err = io.StringIO()
+    assert run_token("contoso-orders-sync", config=config, as_json=False, copy=True,
+                     scopes=[], from_env=False, stdout=io.StringIO(), stderr=err) == 0
+    assert "will not be cleared" in err.getvalue()
+
+
+def test_the_helper_leaves_what_the_user_copied_since(fake_xclip: Path) -> None:
+    from entra_tui.core.clipboard import SystemClipboard, _digest, clear_if_unchanged
+
+    clipboard = SystemClipboard()
+    assert clipboard.copy("the token")
+    digest = _digest("the token")
+    fake_xclip.write_text("something of the user's")
+    assert clear_if_unchanged(SystemClipboard(), digest) == "changed"
+    assert fake_xclip.read_text() == "something of the user's"
+    assert clipboard.copy("the token")
+    assert clear_if_unchanged(SystemClipboard(), digest) == "cleared"
+    assert fake_xclip.read_text() == ""

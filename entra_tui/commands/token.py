@@ -10,11 +10,18 @@ from pathlib import Path
 from typing import TextIO
 
 from entra_tui.core.errors import ConfigError
-from entra_tui.core.profiles import Profile, ProfileSet, default_config_path, load_profiles
+from entra_tui.core.profiles import (
+    DEFAULT_CLIPBOARD_CLEAR_SECONDS,
+    Profile,
+    ProfileSet,
+    default_config_path,
+    load_profiles,
+)
+from entra_tui.core.claims import printable as safe_text  # the one safe-text function
 
 EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_CONFIG = 3
+EXIT_FAILED = 1  # the identity provider or the network said no
+EXIT_CONFIG = 3  # the profile (or its secret, password or certificate) cannot be used
 
 
 def run_token(name: str | None, *, config: Path | None, as_json: bool, copy: bool,
@@ -25,7 +32,11 @@ def run_token(name: str | None, *, config: Path | None, as_json: bool, copy: boo
     try:
         profile, profiles = _resolve(name, config, from_env, tuple(scopes) or None)
     except ConfigError as exc:
-        print(f"entra-tui token: {exc}", file=stderr)
+        print(f"entra-tui token: {safe_text(exc)}", file=stderr)
+        if as_json:
+            _print_json({"profile": name, "ok": False, "exit_code": EXIT_CONFIG,
+                         "error": {"kind": "configuration", "title": "Configuration error",
+                                   "summary": str(exc)}}, stdout)
         return EXIT_CONFIG
     if profile.is_user_flow and profile.flow != "username_password":
         print(f"entra-tui token: profile '{profile.name}' signs a user in ({profile.flow}); "
@@ -36,27 +47,76 @@ def run_token(name: str | None, *, config: Path | None, as_json: bool, copy: boo
         source = profiles.get(profile.assertion_profile or "") if profiles else None
         if source is not None:
             assertion = manager.acquire(source).access_token
-    result = manager.acquire(profile, user_assertion=assertion,
-                             on_device_code=lambda p: print(p.message, file=stderr))
-    if not result.ok or not result.access_token:
-        _print_error(result.error, stderr)
-        return EXIT_FAILED
+    result = manager.acquire(
+        profile, user_assertion=assertion,
+        on_device_code=lambda p: print(safe_text(p.message), file=stderr),
+        on_sign_in_url=lambda url: print(
+            "entra-tui token: no browser could be opened; to sign in, open this URL "
+            f"yourself:\n{safe_text(url)}", file=stderr))
     for warning in result.warnings:
-        print(f"entra-tui token: warning: {warning}", file=stderr)
-    if copy:
-        from entra_tui.core.clipboard import SystemClipboard
+        print(f"entra-tui token: warning: {safe_text(warning)}", file=stderr)
+    if not result.ok or not result.access_token:
+        from entra_tui.core.results import FailureKind
 
-        if not SystemClipboard().copy(result.access_token):
-            print("entra-tui token: no system clipboard here (no xclip, xsel or wl-copy); "
-                  "print it instead", file=stderr)
-            return EXIT_FAILED
-        print(f"Access token for '{profile.name}' copied to the clipboard.", file=stderr)
-        return EXIT_OK
+        code = EXIT_CONFIG if result.error is not None and result.error.kind in (
+            FailureKind.CONFIGURATION,) else EXIT_FAILED
+        _print_error(result.error, stderr)
+        if as_json:
+            _print_json({"profile": profile.name, "ok": False, "exit_code": code,
+                         "credential": result.credential, "error": _error_json(result.error)},
+                        stdout)
+        return code
+    if copy:
+        delay = profiles.ui.clipboard_clear_seconds if profiles is not None \
+            else DEFAULT_CLIPBOARD_CLEAR_SECONDS
+        return _copy(profile.name, result.access_token, delay, stderr)
     if as_json:
-        print(json.dumps(_summary(profile, result), indent=2), file=stdout)
+        _print_json(_summary(profile, result), stdout)
     else:
         print(result.access_token, file=stdout)
     return EXIT_OK
+
+
+def _copy(name: str, token: str, delay: int, stderr: TextIO) -> int:
+    """To the system clipboard, cleared after `delay` seconds by a detached helper (this
+    process exits at once, as scripts expect) if the clipboard still holds the token."""
+    from entra_tui.core.clipboard import SystemClipboard, clear_later_detached
+
+    if not SystemClipboard().copy(token):
+        print("entra-tui token: no system clipboard here (no xclip, xsel or wl-copy); "
+              "print it instead", file=stderr)
+        return EXIT_FAILED
+    copied = f"Access token for '{safe_text(name)}' copied to the clipboard"
+    if delay <= 0:
+        print(f"{copied}; it will not be cleared (clipboard_clear_seconds = 0).", file=stderr)
+    elif clear_later_detached(token, delay):
+        print(f"{copied}; it will be cleared in {delay} s if it is still there "
+              "(clipboard_clear_seconds).", file=stderr)
+    else:
+        print(f"{copied}; it will NOT be cleared (the clearing helper could not start): "
+              "clear it yourself.", file=stderr)
+    return EXIT_OK
+
+
+def _print_json(data: object, stdout: TextIO) -> None:
+    print(json.dumps(data, indent=2), file=stdout)
+
+
+def _error_json(error: object) -> dict[str, object]:
+    """The failure as data: every field of AcquireError (none is secret), plus Microsoft's
+    meaning and fix for known AADSTS codes."""
+    if error is None:
+        return {"kind": "network", "title": "Network error",
+                "summary": "no access token in the response"}
+    data: dict[str, object] = {"kind": error.kind.value,  # type: ignore[attr-defined]
+                               "title": error.title}  # type: ignore[attr-defined]
+    for field in error._fields:  # type: ignore[attr-defined]
+        if field != "kind":
+            data[field] = getattr(error, field)
+    help_ = error.help  # type: ignore[attr-defined]
+    if help_ is not None:
+        data["meaning"], data["fix"] = help_.meaning, help_.fix
+    return data
 
 
 def run_profiles(*, config: Path | None, as_json: bool, stdout: TextIO = sys.stdout,
@@ -65,7 +125,7 @@ def run_profiles(*, config: Path | None, as_json: bool, stdout: TextIO = sys.std
     try:
         profiles = load_profiles(path)
     except ConfigError as exc:
-        print(f"entra-tui profiles: {exc}", file=stderr)
+        print(f"entra-tui profiles: {safe_text(exc)}", file=stderr)
         return EXIT_CONFIG
     rows = [{"name": p.name, "tenant": p.tenant, "client_id": p.client_id, "flow": p.flow,
              "authority": p.authority, "scopes": list(p.scopes),
@@ -74,9 +134,10 @@ def run_profiles(*, config: Path | None, as_json: bool, stdout: TextIO = sys.std
         print(json.dumps({"path": str(path), "profiles": rows}, indent=2), file=stdout)
         return EXIT_OK
     if not rows:
-        print(f"No profiles in {path}.", file=stdout)
+        print(f"No profiles in {safe_text(path)}.", file=stdout)
     for row in rows:
-        print(f"{row['name']:<28} {row['flow']:<18} {row['tenant']}  {row['client_id']}",
+        name, tenant = safe_text(row["name"]), safe_text(row["tenant"])
+        print(f"{name:<28} {row['flow']:<18} {tenant}  {safe_text(row['client_id'])}",
               file=stdout)
     return EXIT_OK
 
@@ -123,7 +184,8 @@ def _print_error(error: object, stderr: TextIO) -> None:
     if error is None:
         print("entra-tui token: no access token in the response", file=stderr)
         return
-    lines = [f"entra-tui token: {error.title}: {error.summary}"]  # type: ignore[attr-defined]
+    lines = [f"entra-tui token: {error.title}: "  # type: ignore[attr-defined]
+             f"{safe_text(error.summary)}"]  # type: ignore[attr-defined]
     help_ = error.help  # type: ignore[attr-defined]
     if help_ is not None:
         lines += [f"  What it means: {help_.meaning}", f"  Try: {help_.fix}"]
@@ -133,5 +195,5 @@ def _print_error(error: object, stderr: TextIO) -> None:
                         ("Timestamp", "timestamp"), ("More", "error_uri")):
         value = getattr(error, attr)
         if value:
-            lines.append(f"  {label}: {value}")
+            lines.append(f"  {label}: {safe_text(value)}")
     print("\n".join(lines), file=stderr)

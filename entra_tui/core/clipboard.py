@@ -93,16 +93,61 @@ class ClipboardGuard:
         digest, self._digest, self.clear_at = self._digest, None, None
         if digest is None:
             return "gone"
-        current = self._clipboard.paste()
-        if current is None:
-            return "gone"
-        if _digest(current) != digest:
-            return "changed"
-        self._clipboard.copy("")
-        return "cleared"
+        return clear_if_unchanged(self._clipboard, digest)
 
 
 def _digest(text: str) -> bytes:
     import hashlib
 
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+
+def clear_if_unchanged(clipboard: SystemClipboard, digest: bytes) -> str:
+    """'cleared', 'changed' (someone copied something else: left alone) or 'gone'."""
+    current = clipboard.paste()
+    if current is None:
+        return "gone"
+    if _digest(current) != digest:
+        return "changed"
+    clipboard.copy("")
+    return "cleared"
+
+
+def clear_later_detached(text: str, delay_seconds: int) -> bool:
+    """Hand the clear to a small detached process (`entra-tui token --copy` exits at once):
+    after `delay_seconds` it clears the clipboard if it still holds `text`. It is given only
+    a hash, on its stdin (never on its command line); False if it could not be started."""
+    import subprocess
+    import sys
+
+    options: dict[str, Any] = {"start_new_session": True} if sys.platform != "win32" else {
+        "creationflags": getattr(subprocess, "DETACHED_PROCESS", 0)
+        | getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
+    try:
+        helper = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "entra_tui.core.clipboard"], stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True, **options)
+        assert helper.stdin is not None
+        helper.stdin.write(f"{int(delay_seconds)} {_digest(text).hex()}\n".encode())
+        helper.stdin.close()
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _clear_later_main() -> None:
+    """The detached helper: read "<seconds> <sha256 hex>" from stdin, wait, clear."""
+    import sys
+    import time
+
+    try:
+        delay, digest = sys.stdin.readline().split()
+        seconds, expected = max(0, int(delay)), bytes.fromhex(digest)
+    except ValueError:
+        return
+    time.sleep(seconds)
+    clear_if_unchanged(SystemClipboard(), expected)
+
+
+if __name__ == "__main__":
+    _clear_later_main()
