@@ -82,3 +82,52 @@ def test_kill_quits_the_demo_cleanly_and_leaves_no_files(
     assert run.exit_status is not None and os.WIFEXITED(run.exit_status), run.exit_status
     assert os.WEXITSTATUS(run.exit_status) == 0
     assert not list(tmp_path.glob("entra-tui-sandbox-*"))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/PID/environ")
+def test_the_child_gets_no_secrets_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AZURE_CLIENT_SECRET", "real-secret-value")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "another-secret")
+    sandbox = SandboxProcess().start()
+    try:
+        child = sandbox._child
+        assert child is not None
+        environ = Path(f"/proc/{child.pid}/environ").read_bytes().split(b"\0")
+        names = {entry.split(b"=", 1)[0].decode() for entry in environ if entry}
+        assert "PATH" in names
+        assert not [n for n in names if n.startswith(("AZURE_", "AWS_"))], names
+        assert b"real-secret-value" not in b"\0".join(environ)
+    finally:
+        sandbox.stop()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+@pytest.mark.parametrize("signal_name", ["SIGHUP", "SIGTERM", "SIGINT"])
+def test_sandbox_command_removes_its_key_folder_on_signals(
+        signal_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+    import signal
+    import subprocess
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    process = subprocess.Popen([sys.executable, "-m", "entra_tui", "sandbox", "--json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        printed = ""
+        while True:  # one JSON object over several lines
+            line = process.stdout.readline()
+            assert line, process.stderr.read() if process.stderr else ""
+            printed += line
+            if line.startswith("}"):
+                break
+        folder = Path(json.loads(printed)["ca_bundle"]).parent
+        assert folder.is_dir() and folder.parent == tmp_path
+        process.send_signal(getattr(signal, signal_name))
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert not folder.exists()
+    assert "Traceback" not in (process.stderr.read() if process.stderr else "")

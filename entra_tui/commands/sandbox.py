@@ -10,13 +10,21 @@ import threading
 EXIT_OK = 0
 
 
+STOP_SIGNALS = ("SIGTERM", "SIGHUP")  # and SIGINT, which Python raises as KeyboardInterrupt
+
+
 def run_sandbox(*, as_json: bool) -> int:
     from entra_tui.sandbox import Sandbox
 
-    sandbox = Sandbox(device_poll_interval=2)
-    # SIGTERM (from a supervisor or `timeout`) stops as cleanly as Ctrl-C does.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK))
+    # SIGTERM (a supervisor, `timeout`, `kill`) and SIGHUP (the terminal closed) stop as
+    # cleanly as Ctrl-C does: the key folder (CA and client keys) is removed, not left in
+    # the temp dir. Set before the folder exists, so no moment leaves it behind.
+    for name in STOP_SIGNALS:
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _exit)
+    sandbox = None
     try:
+        sandbox = Sandbox(device_poll_interval=2)
         sandbox.start()
         info = sandbox_info(sandbox)
         if as_json:
@@ -24,13 +32,20 @@ def run_sandbox(*, as_json: bool) -> int:
         else:
             print(describe_sandbox(info))
         sys.stdout.flush()
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            print("\nSandbox stopped.", file=sys.stderr)
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print("\nSandbox stopped.", file=sys.stderr)
     finally:
-        sandbox.stop()
+        for name in (*STOP_SIGNALS, "SIGINT"):  # a second signal must not cut the clean-up
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), signal.SIG_IGN)
+        if sandbox is not None:
+            sandbox.stop()
     return EXIT_OK
+
+
+def _exit(*_: object) -> None:
+    raise SystemExit(EXIT_OK)
 
 
 def sandbox_info(sandbox: object) -> dict[str, object]:

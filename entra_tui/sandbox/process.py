@@ -20,6 +20,16 @@ from entra_tui.sandbox.layout import SandboxLayout
 
 IDENTITY_HEADER_ENV = "ENTRA_TUI_SANDBOX_IDENTITY_HEADER"  # not argv: `ps` shows argv
 READY = "ready"
+# What a Python child needs to start and read its text; nothing else of the parent's
+# environment (AZURE_CLIENT_SECRET, cloud keys, tokens) reaches the sandbox.
+CHILD_ENVIRONMENT = ("PATH", "PYTHONPATH", "PYTHONHOME", "PYTHONSAFEPATH", "PYTHONUTF8",
+                     "PYTHONIOENCODING", "PYTHONDONTWRITEBYTECODE", "PYTHONHASHSEED", "LANG",
+                     "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "TEMP", "TMP",
+                     "SYSTEMROOT", "SYSTEMDRIVE", "WINDIR", "COMSPEC", "PATHEXT")
+
+
+def child_environment() -> dict[str, str]:
+    return {name: os.environ[name] for name in CHILD_ENVIRONMENT if name in os.environ}
 
 
 class SandboxProcess(SandboxLayout):
@@ -48,7 +58,7 @@ class SandboxProcess(SandboxLayout):
                      f"--state-dir={self.state_dir}", *self._options],
                     pass_fds=(fd,), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                     stderr=log, text=True, start_new_session=True,
-                    env={**os.environ, IDENTITY_HEADER_ENV: self.identity_header})
+                    env={**child_environment(), IDENTITY_HEADER_ENV: self.identity_header})
             assert self._child.stdout is not None
             if self._child.stdout.readline().strip() != READY:
                 self._child.wait(timeout=5)
