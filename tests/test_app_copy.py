@@ -93,3 +93,53 @@ async def test_mouse_selection_in_the_details_copies_with_ctrl_c(
         await pilot.pause()
         assert app.return_code is None  # still running
         assert app.current is not None and app.current.client_id in (app.clipboard or "")
+
+
+async def test_c_copies_the_access_token_not_the_id_token_after_a_user_sign_in(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    """A user sign-in returns an access token and an ID token: `c` is the access token."""
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.current is not None)
+        app.query_one(ProfileList).highlight_profile("contoso-adele-ropc")
+        await pilot.pause()
+        await acquire(pilot, app)
+        result = app.attempts["contoso-adele-ropc"]
+        assert result.ok and result.id_token and result.id_token != result.access_token
+        await pilot.press("c")
+        assert app.clipboard == result.access_token
+        assert decode_token(app.clipboard).claims.get("scp") == "Orders.Read"
+
+
+def test_curl_for_arm_lists_subscriptions_in_the_token_cloud() -> None:
+    call = "/subscriptions?api-version=2022-12-01"
+    cases = [
+        ({"aud": "https://management.azure.com/", "iss": "https://sts.windows.net/t/"},
+         "https://management.azure.com"),
+        ({"aud": "https://management.core.windows.net/"}, "https://management.azure.com"),
+        ({"aud": "797f4846-ba00-4fd7-ba43-dac1f8f63013",
+          "iss": "https://login.microsoftonline.com/t/v2.0"}, "https://management.azure.com"),
+        ({"aud": "https://management.usgovcloudapi.net/"},
+         "https://management.usgovcloudapi.net"),
+        ({"aud": "797f4846-ba00-4fd7-ba43-dac1f8f63013",
+          "iss": "https://login.microsoftonline.us/t/v2.0"},
+         "https://management.usgovcloudapi.net"),
+        ({"aud": "https://management.core.chinacloudapi.cn/"},
+         "https://management.chinacloudapi.cn"),
+    ]
+    for claims, origin in cases:
+        command = curl_command(decode_token(make({**claims, "idtyp": "app"})))
+        assert command.endswith(f"'{origin}{call}'"), (claims, command)
+
+
+def test_us_gov_azure_cli_import_asks_for_the_us_gov_arm_scope() -> None:
+    from pathlib import Path
+
+    from entra_tui.core.azure_cli import profiles_from_azure_cli
+
+    found = dict(profiles_from_azure_cli(Path(__file__).parent / "fixtures"
+                                         / "azureProfile.json"))
+    public, usgov = found["azcli-contoso"], found["azcli-7e6d5c4b"]
+    assert public["scopes"] == ["https://management.azure.com/.default"]
+    assert usgov["cloud"] == "usgov"
+    assert usgov["scopes"] == ["https://management.usgovcloudapi.net/.default"]

@@ -14,7 +14,20 @@ from entra_tui.core.errors import ConfigError
 
 AZURE_CLI_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"  # the CLI's own public client
 CLOUDS = {"AzureCloud": None, "AzureUSGovernment": "usgov", "AzureChinaCloud": "china"}
-MANAGEMENT_SCOPE = "https://management.azure.com/.default"
+# Azure Resource Manager per cloud: https://management.azure.com (public);
+# https://management.usgovcloudapi.net (US Gov, "endpoint mapping" in
+# https://learn.microsoft.com/en-us/azure/azure-government/documentation-government-developer-guide);
+# https://management.chinacloudapi.cn (21Vianet,
+# https://learn.microsoft.com/en-us/azure/china/resources-developer-guide).
+ARM_ENDPOINTS = {"public": "https://management.azure.com",
+                 "usgov": "https://management.usgovcloudapi.net",
+                 "china": "https://management.chinacloudapi.cn"}
+MANAGEMENT_SCOPE = f"{ARM_ENDPOINTS['public']}/.default"
+
+
+def management_scope(cloud: str | None) -> str:
+    """The ARM `.default` scope of a cloud (the CLI's own profiles ask for ARM)."""
+    return f"{ARM_ENDPOINTS.get(cloud or 'public', ARM_ENDPOINTS['public'])}/.default"
 
 
 def azure_cli_profile_path() -> Path:
@@ -52,8 +65,8 @@ def _skeleton(entry: dict[str, Any], tenant_id: str) -> tuple[str, dict[str, Any
     label = entry.get("tenantDisplayName") or tenant
     user = entry.get("user") if isinstance(entry.get("user"), dict) else {}
     account, kind = str(user.get("name") or ""), user.get("type")
-    fields: dict[str, Any] = {"tenant": tenant, "scopes": [MANAGEMENT_SCOPE]}
     cloud = CLOUDS.get(str(entry.get("environmentName") or "AzureCloud"))
+    fields: dict[str, Any] = {"tenant": tenant, "scopes": [management_scope(cloud)]}
     if cloud:
         fields["cloud"] = cloud
     if kind == "servicePrincipal":

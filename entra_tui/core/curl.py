@@ -4,21 +4,57 @@ from __future__ import annotations
 
 import shlex
 
+from urllib.parse import urlsplit
+
+from entra_tui.core.azure_cli import ARM_ENDPOINTS
 from entra_tui.core.token import DecodedToken
 from entra_tui.core.wellknown import app_name
 
 GRAPH = "https://graph.microsoft.com/v1.0"
+ARM_APP_ID = "797f4846-ba00-4fd7-ba43-dac1f8f63013"
+# A cheap ARM call that any ARM token may make (it lists what the caller can see):
+# https://learn.microsoft.com/en-us/rest/api/resources/subscriptions/list
+ARM_CALL = "/subscriptions?api-version=2022-12-01"
+# ARM audiences (v1 tokens carry a URL, v2 the app id) and the cloud each belongs to.
+_ARM_AUDIENCES = {
+    "https://management.azure.com": "public", "https://management.core.windows.net": "public",
+    "https://management.usgovcloudapi.net": "usgov",
+    "https://management.core.usgovcloudapi.net": "usgov",
+    "https://management.chinacloudapi.cn": "china",
+    "https://management.core.chinacloudapi.cn": "china",
+}
+# For the app-id audience, the issuer's host names the cloud.
+_ISSUER_CLOUDS = {"login.microsoftonline.us": "usgov", "login.chinacloudapi.cn": "china",
+                  "sts.chinacloudapi.cn": "china", "login.partner.microsoftonline.cn": "china"}
 
 
 def curl_command(token: DecodedToken) -> str:
-    """Graph tokens call /me (delegated) or /organization (app-only); other audiences call
-    the audience when it is a URL, else a placeholder to fill in."""
+    """Graph tokens call /me (delegated) or /organization (app-only); ARM tokens list
+    subscriptions in their own cloud; other audiences call the audience when it is a URL,
+    else a placeholder to fill in. Microsoft's URLs come from fixed origins, not the token."""
     aud = str(token.claims.get("aud", ""))
+    arm_cloud = arm_cloud_of(token)
     if app_name(aud) == "Microsoft Graph":
         url = f"{GRAPH}/organization" if token.is_app_only else f"{GRAPH}/me"
+    elif arm_cloud is not None:
+        url = ARM_ENDPOINTS[arm_cloud] + ARM_CALL
     elif aud.startswith("https://"):
         url = aud
     else:
         url = "https://YOUR-API.example/"  # api://... and client ids are not addresses
     header = f"Authorization: Bearer {token.raw}"
     return f"curl -sS -H {shlex.quote(header)} {shlex.quote(url)}"
+
+
+def arm_cloud_of(token: DecodedToken) -> str | None:
+    """'public', 'usgov' or 'china' for an Azure Resource Manager token, else None."""
+    aud = str(token.claims.get("aud", "")).rstrip("/").lower()
+    if aud in _ARM_AUDIENCES:
+        return _ARM_AUDIENCES[aud]
+    if aud != ARM_APP_ID:
+        return None
+    try:
+        host = (urlsplit(str(token.claims.get("iss", ""))).hostname or "").lower()
+    except ValueError:
+        host = ""
+    return _ISSUER_CLOUDS.get(host, "public")
