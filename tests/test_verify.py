@@ -156,8 +156,9 @@ def test_validation_report_lines(sandbox: Sandbox, sandbox_token: str) -> None:
                         roles=("Orders.Read.All",), version="2.0")
     report = validation_report(token, good, time.time(), signature)
     outcomes = {check.name: check.outcome for check in report}
-    assert outcomes == {"signature": Outcome.PASSED, "aud": Outcome.PASSED,
-                        "iss": Outcome.NOT_CHECKED, "tid": Outcome.PASSED,
+    # iss: not Entra's host, but the issuer the verifying key is published for.
+    assert outcomes == {"signature": Outcome.PASSED, "kind": Outcome.PASSED,
+                        "aud": Outcome.PASSED, "iss": Outcome.PASSED, "tid": Outcome.PASSED,
                         "nbf": Outcome.PASSED, "exp": Outcome.PASSED, "ver": Outcome.PASSED,
                         "roles": Outcome.PASSED, "scp": Outcome.NOT_CHECKED}
     assert passed(report)
@@ -166,8 +167,45 @@ def test_validation_report_lines(sandbox: Sandbox, sandbox_token: str) -> None:
     later = token.time_claim("exp") + 301  # type: ignore[operator]
     failed = {c.name: c for c in validation_report(token, bad, later, None)}
     assert failed["signature"].outcome is Outcome.NOT_CHECKED
-    for name in ("aud", "tid", "exp", "roles", "scp"):
+    for name in ("aud", "iss", "tid", "exp", "roles", "scp"):
         assert failed[name].outcome is Outcome.FAILED, name
     assert "missing Admin.All" in failed["roles"].reason
     within_skew = validation_report(token, bad, token.time_claim("exp") + 299, None)  # type: ignore[operator]
     assert {c.name: c.outcome for c in within_skew}["exp"] is Outcome.PASSED
+
+
+UNSIGNED = {
+    "alg none": make({"aud": "x", "iss": f"https://login.microsoftonline.com/{CONTOSO.tenant_id}"
+                      "/v2.0", "tid": CONTOSO.tenant_id}, {"alg": "none"}).rsplit(".", 1)[0] + ".",
+    "RS256, empty signature": make({"aud": "x", "tid": CONTOSO.tenant_id, "iss":
+                                    f"https://login.microsoftonline.com/{CONTOSO.tenant_id}"
+                                    "/v2.0"}).rsplit(".", 1)[0] + ".",
+}
+
+
+@pytest.mark.parametrize("name", list(UNSIGNED))
+def test_unsigned_tokens_are_refused_before_any_key_is_fetched(
+        name: str, sandbox: Sandbox, sandbox_jwks: dict[str, object], tmp_path: Path) -> None:
+    """Issue 21: the early refusal is what makes these 'failed: unsigned'; without it an
+    empty signature goes off to fetch keys (not checked) or meets a key (does not match)."""
+    raw = UNSIGNED[name]
+    token = decode_token(raw)
+    keys = [dict(k, kid="k1") for k in sandbox_jwks["keys"]]  # type: ignore[attr-defined]
+    path = tmp_path / "keys.json"
+    path.write_text(json.dumps({"keys": keys}))
+    sandbox_issued = decode_token(raw.replace(
+        raw.split(".")[1], base64.urlsafe_b64encode(json.dumps(
+            {"aud": "x", "iss": f"{sandbox.base_url}/{CONTOSO.tenant_id}/v2.0",
+             "tid": CONTOSO.tenant_id}).encode()).decode().rstrip("=")))
+    for result in (verify_with_jwks(token, {"keys": keys}, "k"), verify_with_file(token, path),
+                   KeyFetcher(origins={"public": "https://127.0.0.1:9"}).verify(token),
+                   fetcher_for(sandbox).verify(sandbox_issued)):
+        assert result.state is SignatureState.FAILED, result.reason
+        assert "unsigned" in result.reason
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "entra_tui", "decode", "--verify", "-"],
+                          input=raw, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert "Signature: FAILED: the token is unsigned" in done.stdout
