@@ -494,10 +494,13 @@ class EntraTuiApp(App[None]):
             return
         profile = self.current
         expect = profile.expect if profile else Expectations()
-        from entra_tui.core.validation import validation_report
+        from entra_tui.core.validation import profile_context, validation_report
 
-        report = validation_report(entry.token, expect, self.clock(),
-                                   entry.verification)
+        source = self.profile_set.get(entry.profile_name) if (
+            self.profile_set and entry.profile_name) else None
+        report = validation_report(entry.token, expect, self.clock(), entry.verification,
+                                   **profile_context(source or profile, entry.token,
+                                                     source is not None))
         subject = (f"{entry.origin}, checked against what profile {profile.name} expects"
                    if profile else f"{entry.origin} (no profile selected)")
         note = "" if not expect.empty else (
