@@ -121,3 +121,25 @@ async def test_escape_cancels_the_selected_profiles_request(
         await pilot.press("escape")
         await wait_until(pilot, lambda: "contoso-orders-sync" not in app.working, timeout=3)
         assert app.attempts["contoso-orders-sync"].error.kind is FailureKind.CANCELLED  # type: ignore[union-attr]
+
+
+def test_a_malformed_token_response_logs_nothing_secret(
+        faulty: Sandbox, tmp_path: Path, caplog: pytest.LogCaptureFixture,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """The sandbox cuts a real token response in half (the access token's first half is in
+    it): MSAL logs such a body whole, so its logger must stay silent. Nothing that looks like
+    a JWT, and not the secret, may reach logging or stderr, even at DEBUG."""
+    import logging
+
+    from conftest import ORDERS_SYNC
+
+    caplog.set_level(logging.DEBUG)
+    faulty.faults.inject(Fault("malformed_json", path_contains="/oauth2/v2.0/token",
+                               remaining=1))
+    failed = SessionManager().acquire(sandbox_profile(faulty, tmp_path))
+    assert failed.error is not None and "not valid JSON" in failed.error.summary
+    out, err = capfd.readouterr()
+    logged = caplog.text + " ".join(str(r.args) for r in caplog.records)
+    for seen in (logged, err, out, repr(failed)):
+        assert "eyJ" not in seen  # every JWT (header or payload) starts so
+        assert (ORDERS_SYNC.secret or "?") not in seen

@@ -23,10 +23,11 @@ from conftest import (
 
 from entra_tui.core.errors import CredentialError
 from entra_tui.core.profiles import Profile
-from entra_tui.core.results import FailureKind
+from entra_tui.core.results import AcquireResult, FailureKind
 from entra_tui.core.session import DeviceCodePrompt, SessionManager
 from entra_tui.core.token import decode_token
 from entra_tui.sandbox import Sandbox
+from entra_tui.sandbox.directory import TENANTS
 from entra_tui.sandbox.runner import PFX_PASSWORD
 
 ADELE, MEGAN = CONTOSO.users
@@ -205,12 +206,18 @@ def test_username_password(sandbox: Sandbox, tmp_path: Path,
     assert mfa.error is not None and mfa.error.code == 50076
 
 
-def test_on_behalf_of_exchanges_a_user_token(sandbox: Sandbox, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def adele_signs_in(sandbox: Sandbox, tmp_path: Path,
+                   monkeypatch: pytest.MonkeyPatch) -> AcquireResult:
+    """Adele's token from the public CLI app (username/password)."""
     monkeypatch.setenv("ADELE_PASSWORD", ADELE.password)
-    user = SessionManager().acquire(user_profile(sandbox, tmp_path, "username_password",
+    return SessionManager().acquire(user_profile(sandbox, tmp_path, "username_password",
                                                  username=ADELE.upn,
                                                  password="env:ADELE_PASSWORD"))
+
+
+def test_on_behalf_of_exchanges_a_user_token(sandbox: Sandbox, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    user = adele_signs_in(sandbox, tmp_path, monkeypatch)
     secret = tmp_path / "orders-api"
     secret.write_text(ORDERS_API.secret or "")
     obo = sandbox_profile(sandbox, tmp_path, client_id=ORDERS_API.client_id,
@@ -224,6 +231,9 @@ def test_on_behalf_of_exchanges_a_user_token(sandbox: Sandbox, tmp_path: Path,
     claims = claims_of(result)
     assert claims["aud"] == CONTOSO.apis[1].client_id and claims["scp"] == "Billing.Read"
     assert claims["preferred_username"] == ADELE.upn
+    # azpacr is how the client authenticated: the public CLI app "0", the API's secret "1".
+    assert claims_of(user)["azpacr"] == "0" and claims["azpacr"] == "1"
+    assert claims["azp"] == ORDERS_API.client_id
     wrong_audience = manager.acquire(obo, user_assertion=result.access_token,
                                      force_refresh=True)
     assert wrong_audience.error is not None and wrong_audience.error.code == 50013
@@ -330,3 +340,40 @@ def test_a_cache_file_readable_by_others_is_tightened_with_a_warning(
     assert any("readable by other users" in w and str(cache) in w for w in result.warnings)
     assert stat.S_IMODE(cache.stat().st_mode) == 0o600
     assert SessionManager().acquire(profile).warnings == ()
+
+
+@pytest.mark.parametrize("tenant", TENANTS, ids=[t.slug for t in TENANTS])
+def test_user_tokens_carry_their_own_tenant(sandbox: Sandbox, tenant: object) -> None:
+    """Access and ID tokens for a user say the user's tenant in `tid` and `iss` (each tenant's
+    confidential client signs its own user in, over HTTPS: "1" for the secret it sent)."""
+    client = next(c for c in tenant.clients if c.secret)  # type: ignore[attr-defined]
+    user = tenant.users[0]  # type: ignore[attr-defined]
+    tid = tenant.tenant_id  # type: ignore[attr-defined]
+    answer = requests.post(
+        f"{sandbox.base_url}/{tenant.domain}/oauth2/v2.0/token",  # type: ignore[attr-defined]
+        data={"grant_type": "password", "client_id": client.client_id,
+              "client_secret": client.secret, "username": user.upn,
+              "password": user.password, "scope": "openid profile email"},
+        verify=str(sandbox.ca_path), timeout=20)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    access, id_token = (decode_token(body[k]).claims for k in ("access_token", "id_token"))
+    for claims in (access, id_token):
+        assert claims["tid"] == tid
+        # v1 tokens (Microsoft's own APIs, e.g. Graph) name the tenant without /v2.0
+        suffix = "/v2.0" if claims.get("ver") != "1.0" else "/"
+        assert claims["iss"] == f"{sandbox.base_url}/{tid}{suffix}"
+        assert user.upn in (claims.get("preferred_username"), claims.get("upn"))
+    assert access.get("azpacr", access.get("appidacr")) == "1"  # v2 / v1 name for it
+    assert id_token["aud"] == client.client_id
+
+
+def test_user_tokens_from_msal_carry_the_tenant(sandbox: Sandbox, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    result = adele_signs_in(sandbox, tmp_path, monkeypatch)
+    assert result.ok and result.id_token
+    for token in (result.access_token, result.id_token):
+        claims = decode_token(token or "").claims
+        suffix = "/v2.0" if claims.get("ver") != "1.0" else "/"
+        assert claims["tid"] == CONTOSO.tenant_id
+        assert claims["iss"] == f"{sandbox.base_url}/{CONTOSO.tenant_id}{suffix}"

@@ -218,7 +218,7 @@ class Endpoints:
                 "ext_expires_in": tokens.ACCESS_TOKEN_LIFETIME, "access_token": token}
 
     def _user_response(self, tenant: Tenant, client: ClientApp, upn: str, scopes: list[str],
-                       nonce: str | None = None) -> Response:
+                       nonce: str | None = None, credential_type: str = "0") -> Response:
         user = tenant.user(upn)
         if user is None:
             raise errors.EntraError(400, "invalid_grant", 50034,
@@ -226,7 +226,8 @@ class Endpoints:
                                     f"{tenant.display_name} directory.")
         return Response.json(200, user_token_response(
             key=self.signing_key, issuer=self.issuer(tenant), tenant=tenant, client=client,
-            user=user, scopes=scopes, store=self.grants, nonce=nonce))
+            user=user, scopes=scopes, store=self.grants, nonce=nonce,
+            credential_type=credential_type))
 
     def _device_code(self, tenant: Tenant, form: dict[str, str]) -> Response:
         client_id = _required(form, "client_id").lower()
@@ -261,7 +262,7 @@ class Endpoints:
 
     def _authorization_code(self, tenant: Tenant, client: ClientApp,
                             form: dict[str, str]) -> Response:
-        self._authenticate(tenant, client, form, public_ok=True)
+        credential_type = self._authenticate(tenant, client, form, public_ok=True)
         grant = self.grants.redeem_code(_required(form, "code"))
         if grant is None or grant.client_id != client.client_id \
                 or grant.tenant_id != tenant.tenant_id:
@@ -274,20 +275,22 @@ class Endpoints:
         if grant.code_challenge and not hmac.compare_digest(
                 digest.rstrip(b"=").decode(), grant.code_challenge):
             raise errors.pkce_failed()
-        return self._user_response(tenant, client, grant.user_upn, grant.scopes, grant.nonce)
+        return self._user_response(tenant, client, grant.user_upn, grant.scopes, grant.nonce,
+                                   credential_type)
 
     def _refresh(self, tenant: Tenant, client: ClientApp, form: dict[str, str]) -> Response:
-        self._authenticate(tenant, client, form, public_ok=True)
+        credential_type = self._authenticate(tenant, client, form, public_ok=True)
         grant = self.grants.refresh_grant(_required(form, "refresh_token"))
         if grant is None or grant.tenant_id != tenant.tenant_id:
             raise errors.bad_code("The refresh token is unknown.")
         if grant.client_id != client.client_id:
             raise errors.refresh_token_wrong_client()
         scopes = form.get("scope", "").split() or grant.scopes
-        return self._user_response(tenant, client, grant.user_upn, scopes)
+        return self._user_response(tenant, client, grant.user_upn, scopes,
+                                   credential_type=credential_type)
 
     def _password(self, tenant: Tenant, client: ClientApp, form: dict[str, str]) -> Response:
-        self._authenticate(tenant, client, form, public_ok=True)
+        credential_type = self._authenticate(tenant, client, form, public_ok=True)
         user = tenant.user(_required(form, "username"))
         password = form.get("password", "")
         if user is None or not user.password or not hmac.compare_digest(
@@ -295,11 +298,12 @@ class Endpoints:
             raise errors.bad_password()
         if user.mfa_required:
             raise errors.mfa_required()
-        return self._user_response(tenant, client, user.upn, _required(form, "scope").split())
+        return self._user_response(tenant, client, user.upn, _required(form, "scope").split(),
+                                   credential_type=credential_type)
 
     def _on_behalf_of(self, tenant: Tenant, client: ClientApp,
                       form: dict[str, str]) -> Response:
-        self._authenticate(tenant, client, form, public_ok=False)
+        credential_type = self._authenticate(tenant, client, form, public_ok=False)
         try:
             claims = jwt.decode(
                 _required(form, "assertion"), self.signing_key.private_key.public_key(),
@@ -311,7 +315,8 @@ class Endpoints:
         upn = str(claims.get("preferred_username") or "")
         if not upn or "scp" not in claims:
             raise errors.obo_assertion_invalid("On-behalf-of needs a delegated user token.")
-        return self._user_response(tenant, client, upn, _required(form, "scope").split())
+        return self._user_response(tenant, client, upn, _required(form, "scope").split(),
+                                   credential_type=credential_type)
 
     # --- interactive sign-in ----------------------------------------------------------------
     def _authorize(self, tenant: Tenant, query: dict[str, str]) -> Response:

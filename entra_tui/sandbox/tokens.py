@@ -46,12 +46,16 @@ def app_only_access_token(
 def delegated_access_token(
     *, key: SigningKey, issuer: str, tenant_id: str, audience: str, client_id: str,
     user_name: str, upn: str, user_object_id: str, scopes: list[str],
-    lifetime: int = ACCESS_TOKEN_LIFETIME,
+    lifetime: int = ACCESS_TOKEN_LIFETIME, credential_type: str = "0",
 ) -> str:
+    """A user's token for `client_id`. `azpacr` is how that client authenticated: "0" a
+    public client, "1" a client secret, "2" a certificate (v2 access tokens, per
+    https://learn.microsoft.com/en-us/entra/identity-platform/access-token-claims-reference);
+    so an on-behalf-of token for a confidential API is not "0"."""
     now = int(time.time())
     return sign({
         "aud": audience, "iss": issuer, "iat": now, "nbf": now, "exp": now + lifetime,
-        "aio": opaque(40), "azp": client_id, "azpacr": "0", "name": user_name,
+        "aio": opaque(40), "azp": client_id, "azpacr": credential_type, "name": user_name,
         "oid": user_object_id, "preferred_username": upn, "rh": f"1.{opaque(30)}.",
         "scp": " ".join(scopes), "sid": str(uuid.uuid4()), "sub": opaque(32),
         "tid": tenant_id, "uti": opaque(16), "ver": "2.0",

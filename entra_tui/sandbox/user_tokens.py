@@ -38,8 +38,9 @@ def delegated_audience(tenant: Tenant, client: ClientApp,
 def user_token_response(
     *, key: SigningKey, issuer: str, tenant: Tenant, client: ClientApp, user: User,
     scopes: list[str], store: GrantStore, nonce: str | None = None,
-    audience: tuple[str, list[str]] | None = None,
+    audience: tuple[str, list[str]] | None = None, credential_type: str = "0",
 ) -> dict[str, object]:
+    """`credential_type` is the client's `azpacr`: "0" public, "1" secret, "2" certificate."""
     aud, granted = audience or delegated_audience(tenant, client, scopes)
     common = {"key": key, "issuer": issuer, "tenant_id": tenant.tenant_id,
               "user_name": user.name, "upn": user.upn, "user_object_id": user.object_id}
@@ -48,7 +49,8 @@ def user_token_response(
         "expires_in": tokens.ACCESS_TOKEN_LIFETIME,
         "ext_expires_in": tokens.ACCESS_TOKEN_LIFETIME,
         "access_token": tokens.delegated_access_token(
-            audience=aud, client_id=client.client_id, scopes=granted, **common),
+            audience=aud, client_id=client.client_id, scopes=granted,
+            credential_type=credential_type, **common),
         "client_info": tokens.client_info(user.object_id, tenant.tenant_id),
         "id_token": tokens.id_token(client_id=client.client_id, nonce=nonce, **common),
     }
