@@ -201,3 +201,38 @@ def test_decode_verifies_a_genuine_v1_token_and_its_domain(world: World) -> None
                          stdin=world.common.sign(v2_claims(OTHER, iss=v1_issuer(OTHER))))
     assert as_json.returncode == 4
     assert json.loads(as_json.stdout)["signature"]["state"] == "failed"
+
+
+async def test_tui_verifies_and_reports_a_genuine_v1_token(world: World, tmp_path: Path) -> None:
+    """`v` and `V` in the app, for a v1 token of a profile whose authority is the local Entra."""
+    from conftest import SIZE, text_of, wait_until
+
+    from entra_tui.cli import build_app
+
+    config = tmp_path / "profiles.toml"
+    config.write_text(f'''[profiles.arm-reader]
+tenant = "{DOMAIN}"
+client_id = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+flow = "client_secret"
+secret = "env:ARM_READER_SECRET"
+scopes = ["https://management.azure.com/.default"]
+authority_host = "{world.entra.origin}"
+ca_bundle = "{world.entra_ca}"
+
+[profiles.arm-reader.expect]
+tenant = "{DOMAIN}"
+audiences = ["https://management.core.windows.net/"]
+''')
+    app, _ = build_app(config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        entry = app.inspect(decode_token(world.common.sign(v1_claims(TENANT))),
+                            "arm-reader from identity_provider", profile_name="arm-reader")
+        await pilot.press("v")
+        await wait_until(pilot, lambda: entry.verification is not None)
+        assert entry.verification.state is SignatureState.VERIFIED, entry.verification.reason
+        assert "Signature: verified" in text_of(app, "#summary")
+        await pilot.press("V")
+        await pilot.pause()
+        outcomes = {c.name: c.outcome for c in app.screen.report}  # type: ignore[attr-defined]
+        assert outcomes["iss"] is Outcome.PASSED and outcomes["tid"] is Outcome.PASSED
+        assert outcomes["signature"] is Outcome.PASSED and outcomes["kind"] is Outcome.PASSED
