@@ -11,8 +11,8 @@ Authority Key Identifier, and a strict verifier of an `x5c` chain checks the sam
   extended key usage of their job: serverAuth (with the SAN served), clientAuth (app
   certificates, which the sandbox CA issues, as subject name + issuer authentication needs);
   client and signing certificates carry their common name as a DNS SAN too.
-- The token-signing certificate is self-signed, as Entra's `x5c` in its JWKS is, with the
-  same leaf extensions (its AKI names its own key).
+- The token-signing certificate is self-signed, as Entra's `x5c` in its JWKS is: AKI (its own
+  key), SKI, CA:FALSE, digitalSignature and a SAN, no extended key usage.
 """
 
 from __future__ import annotations
