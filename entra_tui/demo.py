@@ -53,8 +53,8 @@ def prepare_demo(*, device_auto_approve_after: float | None = 4.0,
 
 def demo_profiles_toml(sandbox: SandboxLayout) -> str:
     contoso, fabrikam = TENANTS
-    orders_sync, billing, cli_tool, orders_api, deploy_bot, legacy_job = contoso.clients
-    (inventory,) = fabrikam.clients
+    orders_sync, billing, cli_tool, orders_api, deploy_bot, legacy_job = contoso.clients[:6]
+    inventory = fabrikam.clients[0]
     adele = contoso.users[0]
     secrets_dir = sandbox.state_dir / "secrets"
     secrets_dir.mkdir(mode=0o700, exist_ok=True)

@@ -20,8 +20,8 @@ from entra_tui.ui.widgets.profile_list import ProfileList
 from entra_tui.ui.widgets.text_lines import TextLines
 
 CONTOSO, FABRIKAM = TENANTS
-ORDERS_SYNC, BILLING, CLI_TOOL, ORDERS_API, DEPLOY_BOT, LEGACY_JOB = CONTOSO.clients
-(INVENTORY,) = FABRIKAM.clients
+ORDERS_SYNC, BILLING, CLI_TOOL, ORDERS_API, DEPLOY_BOT, LEGACY_JOB = CONTOSO.clients[:6]
+INVENTORY = FABRIKAM.clients[0]
 
 
 @pytest.fixture(autouse=True)

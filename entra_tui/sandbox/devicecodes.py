@@ -52,6 +52,12 @@ class DeviceCodes:
                     return True
         return False
 
+    def tenant_of(self, device_code: str) -> str | None:
+        """Whose sign-in it is, without redeeming it (for `common` authorities)."""
+        with self._lock:
+            pending = self._by_device.get(device_code)
+        return pending.tenant_id if pending is not None else None
+
     def redeem(self, device_code: str) -> tuple[str, PendingSignIn | None]:
         """'approved' (once), 'pending', 'expired' or 'unknown'."""
         with self._lock:

@@ -8,81 +8,20 @@ dataclass costs ~1.5 ms to create where a NamedTuple costs a tenth of that.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
-from typing import NamedTuple
+from entra_tui.sandbox.first_party import (
+    FIRST_PARTY_APIS,
+    GRAPH_APP_ID,
+    GRAPH_RESOURCE,
+)
+from entra_tui.sandbox.records import Api, ClientApp, FederatedCredential, Tenant, User
 
-GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
+__all__ = ["GRAPH_APP_ID", "Api", "ClientApp", "FederatedCredential", "Tenant", "User",
+           "TENANTS", "MANAGED_IDENTITY", "find_tenant"]
+
 PFX_PASSWORD = "sandbox-pfx-password"  # protects the PKCS#12 copies of certificates
 # The sandbox plays the external workload issuer too; its tokens go in a file, as in AKS.
 WORKLOAD_ISSUER = "https://oidc.sandbox.entra-tui/workloads"
 WORKLOAD_SUBJECT = "system:serviceaccount:deploy:deploy-bot"
-
-
-class Api(NamedTuple):
-    """A resource app (an API) that clients get tokens for."""
-
-    name: str
-    client_id: str
-    identifier_uri: str
-    app_roles: tuple[str, ...] = ()
-    delegated_scopes: tuple[str, ...] = ()
-
-
-class ClientApp(NamedTuple):
-    """An app registration that asks for tokens, with its service principal's object id."""
-
-    slug: str
-    name: str
-    client_id: str
-    object_id: str
-    secret: str | None = None
-    expired_secret: str | None = None
-    certificate: bool = False
-    public_client: bool = False
-    role_grants: Mapping[str, tuple[str, ...]] = MappingProxyType({})  # API client id -> roles
-    # Delegated scopes users have consented to, as "resource/scope" strings.
-    consented_scopes: tuple[str, ...] = ()
-    federated_credentials: tuple[FederatedCredential, ...] = ()
-
-
-class FederatedCredential(NamedTuple):
-    """Trust tokens from an external issuer (GitHub Actions, Kubernetes) for one subject."""
-
-    issuer: str
-    subject: str
-    audience: str = "api://AzureADTokenExchange"
-
-
-class User(NamedTuple):
-    name: str
-    upn: str
-    object_id: str
-    password: str = ""
-    mfa_required: bool = False
-
-
-class Tenant(NamedTuple):
-    slug: str
-    display_name: str
-    tenant_id: str
-    domain: str
-    apis: tuple[Api, ...]
-    clients: tuple[ClientApp, ...]
-    users: tuple[User, ...] = ()
-
-    def api_for_scope_resource(self, resource: str) -> Api | None:
-        """Find an API by Application ID URI, `api://{client id}` or bare client id."""
-        for api in self.apis:
-            if resource in (api.identifier_uri, api.client_id, f"api://{api.client_id}"):
-                return api
-        return None
-
-    def user(self, upn: str) -> User | None:
-        return next((u for u in self.users if u.upn == upn.lower()), None)
-
-    def client(self, client_id: str) -> ClientApp | None:
-        return next((c for c in self.clients if c.client_id == client_id.lower()), None)
 
 
 CONTOSO_ORDERS_API = Api(
@@ -99,6 +38,14 @@ CONTOSO_BILLING_API = Api(
     app_roles=("Billing.Read.All",),
     delegated_scopes=("Billing.Read",),
 )
+CONTOSO_REPORTS_API = Api(  # an older API that still takes v1.0 tokens
+    name="Contoso Reports API (v1 tokens)",
+    client_id="6e8a0c2d-4f1b-4a3c-8e5d-7f9b1d3e5a70",
+    identifier_uri="api://contoso-reports",
+    app_roles=("Reports.Read.All",),
+    delegated_scopes=("Reports.Read",),
+    token_version=1,
+)
 FABRIKAM_INVENTORY_API = Api(
     name="Fabrikam Inventory API",
     client_id="8d2e4c61-0b9f-4a3d-b7e5-6f1a2c3d4e50",
@@ -106,13 +53,25 @@ FABRIKAM_INVENTORY_API = Api(
     app_roles=("Inventory.Read",),
 )
 
+CONTOSO_TENANT_ID = "2d9f4b6a-8c1e-4f3a-b5d7-0e2c4a6b8d10"
+# A multi-tenant app registered in Contoso (its credentials live there); Fabrikam has its
+# service principal too, so it gets tokens there, with Fabrikam's grants.
+PARTNER_PORTAL = ClientApp(
+    slug="partner-portal",
+    name="Contoso Partner Portal (multi-tenant)",
+    client_id="3e5a7c9b-1d3f-4e5a-9c7b-1d3f5a7c9e0b",
+    object_id="6f8b0d2a-4c6e-4f8b-8d2a-4c6e8f0b2d4a",
+    secret="Pp74Q~sandbox.PartnerPortal.S3cret-Only-Valid-Here",
+    role_grants={GRAPH_APP_ID: ("Organization.Read.All",)},
+)
+
 TENANTS: tuple[Tenant, ...] = (
     Tenant(
         slug="contoso",
         display_name="Contoso",
-        tenant_id="2d9f4b6a-8c1e-4f3a-b5d7-0e2c4a6b8d10",
+        tenant_id=CONTOSO_TENANT_ID,
         domain="contoso.onmicrosoft.com",
-        apis=(CONTOSO_ORDERS_API, CONTOSO_BILLING_API),
+        apis=(CONTOSO_ORDERS_API, CONTOSO_BILLING_API, CONTOSO_REPORTS_API, *FIRST_PARTY_APIS),
         clients=(
             ClientApp(
                 slug="orders-sync",
@@ -121,7 +80,8 @@ TENANTS: tuple[Tenant, ...] = (
                 object_id="1e5d7c9b-2a4f-4e6d-8c0b-3a5f7e9d1c2b",
                 secret="Xr48Q~sandbox.OrderSync.S3cret-Only-Valid-Here",
                 role_grants={CONTOSO_ORDERS_API.client_id: ("Orders.Read.All",
-                                                            "Orders.ReadWrite.All")},
+                                                            "Orders.ReadWrite.All"),
+                             CONTOSO_REPORTS_API.client_id: ("Reports.Read.All",)},
             ),
             ClientApp(
                 slug="billing-daemon",
@@ -162,14 +122,47 @@ TENANTS: tuple[Tenant, ...] = (
                 object_id="3b5d7f9a-1c3e-4f5a-9b7d-5e7f9a1b3c5d",
                 expired_secret="Lg93Q~sandbox.LegacyJob.Expired-Secret",
                 role_grants={CONTOSO_ORDERS_API.client_id: ("Orders.Read.All",)},
+                secret_days_left=-30,
             ),
+            ClientApp(  # Graph app-only: one permission granted, one requested, not consented
+                slug="directory-reader",
+                name="Contoso Directory Reader",
+                client_id="9c1e3a5b-7d9f-4b1d-8e3a-5c7e9a1b3d5f",
+                object_id="5a7c9e1b-3d5f-4a7c-9e1b-3d5f7a9c1e3b",
+                secret="Dr52Q~sandbox.DirectoryReader.S3cret-Only-Valid-Here",
+                secret_days_left=9,  # expires within the fortnight: Graph shows endDateTime
+                role_grants={GRAPH_APP_ID: ("User.Read.All", "Application.Read.All",
+                                            "AuditLog.Read.All")},
+                requested_roles={GRAPH_APP_ID: ("Directory.Read.All",)},
+            ),
+            ClientApp(  # a service principal for ARM: Azure RBAC, no app roles in its tokens
+                slug="arm-deployer",
+                name="Contoso ARM Deployer",
+                client_id="2f4a6c8e-0b1d-4e3f-a5b7-c9d1e3f5a7b9",
+                object_id="8e0a2c4f-6b1d-4c3e-a5f7-9b1d3f5a7c9e",
+                secret="Ad39Q~sandbox.ArmDeployer.S3cret-Only-Valid-Here",
+            ),
+            ClientApp(  # a public client for Graph whose tokens carry group claims
+                slug="graph-explorer",
+                name="Contoso Graph Explorer (public client)",
+                client_id="7b9d1f3a-5c7e-4a9b-8d1f-3a5c7e9b1d3f",
+                object_id="1c3e5a7b-9d1f-4c3e-8a5b-7d9f1b3c5e7a",
+                public_client=True,
+                group_claims=True,
+                consented_scopes=(f"{GRAPH_RESOURCE}/User.Read",
+                                  f"{GRAPH_RESOURCE}/User.ReadBasic.All",
+                                  f"{GRAPH_RESOURCE}/Group.Read.All",
+                                  f"{GRAPH_RESOURCE}/AuditLog.Read.All"),
+            ),
+            PARTNER_PORTAL,
         ),
         users=(
             User("Adele Vance", "adele.vance@contoso.onmicrosoft.com",
-                 "9b1d3f5a-7c2e-4a6b-8d0f-1e3c5a7b9d2f", password="Sandbox-Passw0rd!"),
+                 "9b1d3f5a-7c2e-4a6b-8d0f-1e3c5a7b9d2f", password="Sandbox-Passw0rd!",
+                 group_count=210),  # past the JWT limit of 200: a groups overage
             User("Megan Bowen", "megan.bowen@contoso.onmicrosoft.com",
                  "8a0c2e4f-6b1d-4f3a-9c5e-7d9f1b3c5e7a", password="Sandbox-Passw0rd!",
-                 mfa_required=True),
+                 mfa_required=True, group_count=3),
         ),
     ),
     Tenant(
@@ -177,7 +170,7 @@ TENANTS: tuple[Tenant, ...] = (
         display_name="Fabrikam",
         tenant_id="a4c6e8f0-1b3d-4f5a-8c7e-9d0b2a4c6e81",
         domain="fabrikam.onmicrosoft.com",
-        apis=(FABRIKAM_INVENTORY_API,),
+        apis=(FABRIKAM_INVENTORY_API, *FIRST_PARTY_APIS),
         clients=(
             ClientApp(
                 slug="inventory-reader",
@@ -187,6 +180,10 @@ TENANTS: tuple[Tenant, ...] = (
                 secret="Kp27Q~sandbox.Inventory.S3cret-Only-Valid-Here",
                 role_grants={FABRIKAM_INVENTORY_API.client_id: ("Inventory.Read",)},
             ),
+            PARTNER_PORTAL._replace(  # its service principal here, after an admin consented
+                object_id="4d6f8a0c-2e4b-4d6f-8a0c-2e4b6d8f0a1c",
+                home_tenant_id=CONTOSO_TENANT_ID,
+                role_grants={FABRIKAM_INVENTORY_API.client_id: ("Inventory.Read",)}),
         ),
         users=(User("Pradeep Gupta", "pradeep.gupta@fabrikam.onmicrosoft.com",
                     "6c8e0a2b-4d6f-4a8c-9e0b-2d4f6a8c0e1b", password="Sandbox-Passw0rd!"),),

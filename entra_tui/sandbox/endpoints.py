@@ -10,11 +10,12 @@ import hashlib
 import hmac
 import html
 import time
+import uuid
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
 
-from entra_tui.sandbox import errors, tokens
+from entra_tui.sandbox import access_tokens, errors, routes, tokens
 from entra_tui.sandbox.assertions import verify_client_assertion
 from entra_tui.sandbox.devicecodes import DeviceCodes
 from entra_tui.sandbox.directory import (
@@ -28,6 +29,9 @@ from entra_tui.sandbox.directory import (
 )
 from entra_tui.sandbox.grants_store import GrantStore, UserGrant
 from entra_tui.sandbox.pki import ClientCertificate, SigningKey
+from entra_tui.sandbox.resources import app_resource
+from entra_tui.sandbox.services import Services
+from entra_tui.sandbox.signins import SignInLog
 from entra_tui.sandbox.user_tokens import OIDC_SCOPES, delegated_audience, user_token_response
 from entra_tui.sandbox.wire import MAX_BODY_BYTES, Request, Response
 
@@ -54,17 +58,24 @@ class Endpoints:
         self.identity_header = identity_header
         self.device_poll_interval = device_poll_interval
         self.grants = GrantStore()
+        self.sign_ins = SignInLog()  # what the sandbox's Graph lists at /auditLogs/signIns
+        self.services = Services(base_url=base_url, signing_key=signing_key,
+                                 sign_ins=self.sign_ins)
 
     def handle(self, request: Request) -> Response:
-        correlation_id = request.headers.get("client-request-id")
+        correlation_id = request.headers.get("client-request-id") or str(uuid.uuid4())
         try:
-            return self._route(request)
+            response = self._route(request)
         except errors.EntraError as exc:
+            self.sign_ins.record(request, correlation_id, exc.code, exc.message)
             return Response.json(exc.status, exc.body(correlation_id))
         except Exception as exc:  # the emulator must answer, never drop the connection
             failure = errors.EntraError(500, "server_error", 90100,
                                         f"The sandbox failed: {type(exc).__name__}.")
             return Response.json(500, failure.body(correlation_id))
+        if response.status == 200:
+            self.sign_ins.record(request, correlation_id, None, "")
+        return response
 
     def issuer(self, tenant: Tenant) -> str:
         return f"{self.base_url}/{tenant.tenant_id}/v2.0"
@@ -79,6 +90,10 @@ class Endpoints:
             return self._managed_identity(request, _query(split.query))
         if not parts:
             return self._index()
+        answer = routes.route(self, request, parts, _query(split.query),
+                              lambda: _form(request.body))
+        if answer is not None:  # v1 endpoints, common/organizations, Graph and ARM
+            return answer
         tenant = find_tenant(parts[0])
         rest = parts[1:]
         if rest not in TENANT_PATHS:
@@ -173,8 +188,8 @@ class Endpoints:
         verify_client_assertion(
             assertion, client_id=client.client_id,
             certificate=self.client_certificates.get(client.client_id),
-            audiences=[f"{self.base_url}/{t}/oauth2/v2.0/token"
-                       for t in (tenant.tenant_id, tenant.domain)])
+            audiences=[f"{self.base_url}/{t}/oauth2/{v}token"
+                       for t in (tenant.tenant_id, tenant.domain) for v in ("v2.0/", "")])
         jti = str(unverified.get("jti") or "")
         if jti and not self.grants.first_use_of(jti):
             raise errors.assertion_replayed()
@@ -204,16 +219,18 @@ class Endpoints:
     def _client_credentials(self, tenant: Tenant, client: ClientApp,
                             form: dict[str, str]) -> Response:
         credential_type = self._authenticate(tenant, client, form, public_ok=False)
-        api = _default_scope_api(tenant, _required(form, "scope"))
-        return Response.json(200, self._app_token_body(tenant, client, api.client_id,
+        api, audience = app_resource(tenant, _required(form, "scope"))
+        return Response.json(200, self._app_token_body(tenant, client, api, audience,
                                                        credential_type))
 
-    def _app_token_body(self, tenant: Tenant, client: ClientApp, audience: str,
+    def _app_token_body(self, tenant: Tenant, client: ClientApp, api: Api, audience: str,
                         credential_type: str) -> dict[str, object]:
-        token = tokens.app_only_access_token(
-            key=self.signing_key, issuer=self.issuer(tenant), tenant_id=tenant.tenant_id,
-            audience=audience, client_id=client.client_id, client_object_id=client.object_id,
-            roles=client.role_grants.get(audience, ()), credential_type=credential_type)
+        """A token even when no role was granted (Entra's answer for a first-party API):
+        `roles` only for what was granted."""
+        token = access_tokens.app_access_token(
+            key=self.signing_key, base_url=self.base_url, tenant_id=tenant.tenant_id, api=api,
+            audience=audience, client=client, roles=client.role_grants.get(api.client_id, ()),
+            credential_type=credential_type)
         return {"token_type": "Bearer", "expires_in": tokens.ACCESS_TOKEN_LIFETIME,
                 "ext_expires_in": tokens.ACCESS_TOKEN_LIFETIME, "access_token": token}
 
@@ -354,7 +371,8 @@ class Endpoints:
         if api is None:
             return Response.json(400, {"statusCode": 400, "message": f"AADSTS500011: The "
                                        f"resource principal named {resource} was not found."})
-        body = self._app_token_body(tenant, MANAGED_IDENTITY, api.client_id, "2")
+        body = self._app_token_body(tenant, MANAGED_IDENTITY, api, api.client_id
+                                    if api.token_version == 2 else resource, "2")
         return Response.json(200, {
             "access_token": body["access_token"], "token_type": "Bearer",
             "expires_on": str(int(time.time()) + tokens.ACCESS_TOKEN_LIFETIME),
@@ -377,19 +395,6 @@ class Endpoints:
             "sandbox": "entra-tui", "workload_issuer": WORKLOAD_ISSUER,
             "tenants": {t.domain: f"{self.base_url}/{t.tenant_id}" for t in TENANTS},
         })
-
-
-def _default_scope_api(tenant: Tenant, scope: str) -> Api:
-    requested = [s for s in scope.split() if s not in OIDC_SCOPES]
-    if len(requested) != 1:
-        raise errors.invalid_scope(scope)
-    resource, _, permission = requested[0].rpartition("/")
-    if permission != ".default":
-        raise errors.scope_not_default(requested[0])
-    api = tenant.api_for_scope_resource(resource)
-    if api is None:
-        raise errors.resource_not_found(resource, tenant.display_name)
-    return api
 
 
 def _query(query: str) -> dict[str, str]:

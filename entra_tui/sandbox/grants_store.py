@@ -44,6 +44,12 @@ class GrantStore:
             grant = self._codes.pop(code, None)
         return grant if grant is not None and time.time() < grant.expires_at else None
 
+    def tenant_of_code(self, code: str) -> str | None:
+        """Whose code it is, without redeeming it (for `common` authorities)."""
+        with self._lock:
+            grant = self._codes.get(code)
+        return grant.tenant_id if grant is not None else None
+
     def new_refresh_token(self, grant: UserGrant) -> str:
         token = "1.sbx" + secrets.token_urlsafe(64)
         with self._lock:
