@@ -58,7 +58,7 @@ class Tls(NamedTuple):
 
 def make_tls(directory: Path, name: str) -> Tls:
     """A CA of our own and a server certificate for 127.0.0.1 and localhost signed by it."""
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"{name} test CA")])
     ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
@@ -107,6 +107,8 @@ class Reply(NamedTuple):
     status: int
     body: bytes = b""
     headers: tuple[tuple[str, str], ...] = (("Content-Type", "application/json"),)
+    delay: float = 0.0  # seconds before answering
+    drip: float = 0.0  # seconds between body bytes
 
 
 def json_reply(data: object, status: int = 200) -> Reply:
@@ -130,12 +132,21 @@ class HttpsServer:
                 if reply is None and outer.fallback is not None:
                     reply = outer.fallback(self.path)
                 reply = reply or json_reply({"error": "not_found"}, 404)
-                self.send_response(reply.status)
-                for name, value in reply.headers:
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(reply.body)))
-                self.end_headers()
-                self.wfile.write(reply.body)
+                try:
+                    time.sleep(reply.delay)
+                    self.send_response(reply.status)
+                    for name, value in reply.headers:
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(reply.body)))
+                    self.end_headers()
+                    if not reply.drip:
+                        self.wfile.write(reply.body)
+                    for index in range(len(reply.body) if reply.drip else 0):
+                        self.wfile.write(reply.body[index:index + 1])
+                        self.wfile.flush()
+                        time.sleep(reply.drip)
+                except OSError:  # the client gave up: that is what some tests want
+                    self.close_connection = True
 
             do_POST = do_GET  # noqa: N815
 
@@ -168,7 +179,7 @@ class SigningKey:
                                  if algorithm.startswith("ES")
                                  else rsa.generate_private_key(public_exponent=65537,
                                                                key_size=2048))
-        now = datetime.datetime.now(datetime.timezone.utc)
+        now = datetime.datetime.now(datetime.UTC)
         name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "accounts.example")])
         self.certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
                             .public_key(self.private_key.public_key())
@@ -279,9 +290,10 @@ def v1_claims(tenant: str, **extra: object) -> dict[str, object]:
     now = int(time.time())
     claims: dict[str, object] = {
         "aud": "https://management.core.windows.net/", "iss": v1_issuer(tenant), "iat": now,
-        "nbf": now, "exp": now + 3600, "aio": "E2Zg", "appid": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
-        "appidacr": "1", "idp": v1_issuer(tenant), "idtyp": "app",
-        "oid": "11111111-2222-3333-4444-555555555555", "rh": "0.AAAA", "sub": "11111111-2222-3333-4444-555555555555",
+        "nbf": now, "exp": now + 3600, "aio": "E2Zg",
+        "appid": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "appidacr": "1",
+        "idp": v1_issuer(tenant), "idtyp": "app", "oid": "11111111-2222-3333-4444-555555555555",
+        "rh": "0.AAAA", "sub": "11111111-2222-3333-4444-555555555555",
         "tid": tenant, "uti": "abc", "ver": "1.0"}
     claims.update(extra)
     return claims

@@ -31,6 +31,8 @@ from entra_keys_server import (
     v2_claims,
     v2_issuer,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from entra_tui.core.expectations import Expectations
 from entra_tui.core.token import decode_token
@@ -236,6 +238,19 @@ def test_oversized_and_malformed_key_documents(fresh: World) -> None:
         assert result.state is SignatureState.NOT_CHECKED and why in result.reason, why
 
 
+def test_slow_key_servers_are_given_up_on(fresh: World) -> None:
+    token = decode_token(fresh.common.sign(v2_claims(TENANT)))
+    keys_path = f"/{TENANT}/discovery/v2.0/keys"
+    slow = KeyFetcher(origins={"public": fresh.entra.origin}, timeout=0.5)
+    fresh.entra.routes[keys_path] = json_reply({"keys": []})._replace(delay=3)
+    result = slow.verify(token)
+    assert result.state is SignatureState.NOT_CHECKED and "in time" in result.reason
+    # A body dripped a byte at a time, each within the timeout: the deadline still holds.
+    fresh.entra.routes[keys_path] = json_reply({"keys": [" " * 200]})._replace(drip=0.05)
+    result = KeyFetcher(origins={"public": fresh.entra.origin}, timeout=0.5).verify(token)
+    assert result.state is SignatureState.NOT_CHECKED and "in time" in result.reason
+
+
 def test_a_well_formed_issuer_fetches_only_from_the_fixed_origin(fresh: World) -> None:
     token = decode_token(fresh.attacker_key.sign(v2_claims(TENANT),
                                                  jku=f"{fresh.attacker.origin}/keys",
@@ -433,3 +448,47 @@ def test_unusable_keys_in_a_key_set(tmp_path: Path) -> None:
                 {"kty": "RSA", "kid": "k", "issuer": 7},
                 {"kty": "RSA", "kid": "k", "alg": "HS256"}):
         assert_not_verified(verify_with_jwks(token, {"keys": [key]}, "keys"))
+
+
+# --- properties -------------------------------------------------------------------------------
+ISSUER_PIECES = st.sampled_from([
+    "https://", "http://", "login.microsoftonline.com", "sts.windows.net", "127.0.0.1", ":443",
+    "@", "\\", "%5C", "/", "v2.0", "..", ".", TENANT, "contoso.com", "#", "?", "\t", "\n", " ",
+    "\uff0e", "\uff03", "\u043e", "LOGIN", "evil.example", "%2e", "xn--",
+])
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(ISSUER_PIECES, max_size=9).map("".join) | st.text(max_size=60))
+def test_only_exact_entra_issuers_name_a_key_target(iss: str) -> None:
+    """Whatever the issuer text, keys are looked up (if at all) on the fixed origin, for a
+    tenant the issuer spells exactly as Entra does."""
+    from entra_tui.core.clouds import entra_issuers
+
+    token = decode_token(forge({"alg": "RS256", "kid": "k"}, {"iss": iss}, b"s"))
+    target, reason = KeyFetcher(origins={"public": "https://127.0.0.1:9"}).key_target(token)
+    if target is None:
+        assert reason
+        return
+    assert target.origin in ("https://127.0.0.1:9", "https://login.microsoftonline.us",
+                             "https://login.chinacloudapi.cn")
+    assert iss in entra_issuers(target.tenant)
+
+
+def test_decode_cli_ends_in_a_verdict_for_unusable_key_files(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    rs_token = SigningKey("k").sign(v2_claims(TENANT))
+    ec_pem = tmp_path / "ec.pem"
+    ec_pem.write_bytes(SigningKey("e", "ES256").public_pem())
+    es_token = SigningKey("common-key-1", "ES256").sign(v2_claims(TENANT))
+    rsa_jwks = tmp_path / "rsa.json"
+    rsa_jwks.write_text(json.dumps({"keys": [SigningKey("common-key-1").jwk()]}))
+    for key_file, token, code in ((ec_pem, rs_token, 4), (rsa_jwks, es_token, 4),
+                                  (Path("/dev/zero"), rs_token, 6), (tmp_path, rs_token, 6)):
+        done = subprocess.run([sys.executable, "-m", "entra_tui", "decode", "--jwks",
+                               str(key_file), "-"], input=token, capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == code, (key_file, done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr + done.stdout

@@ -379,8 +379,8 @@ class KeyFetcher:
             rest = iss[len(origin) + 1:] if iss.startswith(origin + "/") else None
             if rest is None:
                 continue
-            tenant, _, suffix = rest.partition("/")
-            if is_tenant_id(tenant) and suffix in ("v2.0", ""):
+            tenant, slash, suffix = rest.partition("/")
+            if slash and is_tenant_id(tenant) and suffix in ("v2.0", ""):
                 return origin, tenant, "2.0" if suffix else "1.0"
         return None
 
@@ -431,6 +431,7 @@ class KeyFetcher:
             if url in self._cache:
                 return self._cache[url]
         import requests
+        import urllib3
 
         session = requests.Session()
         ca_bundle = self._trusted.get(origin)
@@ -448,7 +449,10 @@ class KeyFetcher:
                 if response.status_code != 200:
                     raise KeyFetchError(f"{url} answered HTTP {response.status_code}")
                 body = bytearray()
-                for chunk in response.iter_content(65536):
+                while True:  # read1: one network read at a time, so the deadline holds
+                    chunk = response.raw.read1(65536, decode_content=True)
+                    if not chunk:
+                        break
                     body += chunk
                     if len(body) > self._max_bytes:
                         raise KeyFetchError(f"{url} sent more than "
@@ -458,9 +462,9 @@ class KeyFetcher:
                         raise KeyFetchError(f"{url} did not finish in time")
         except requests.exceptions.SSLError:
             raise KeyFetchError(f"TLS failed fetching {url}: certificate not trusted") from None
-        except requests.exceptions.Timeout:
+        except (requests.exceptions.Timeout, urllib3.exceptions.TimeoutError, TimeoutError):
             raise KeyFetchError(f"{url} did not answer in time") from None
-        except requests.exceptions.RequestException:
+        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError):
             raise KeyFetchError(f"cannot reach {url}") from None
         try:
             data = json.loads(bytes(body))
