@@ -9,13 +9,24 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import BILLING, CLI_TOOL, CONTOSO, ORDERS_SYNC, sandbox_profile
+from conftest import (
+    BILLING,
+    CLI_TOOL,
+    CONTOSO,
+    ORDERS_SYNC,
+    SIZE,
+    FakeClock,
+    acquire,
+    sandbox_profile,
+    text_of,
+)
 
 from entra_tui.core.profiles import Profile
 from entra_tui.core.results import AcquireResult, FailureKind
 from entra_tui.core.session import SessionManager
 from entra_tui.sandbox import Sandbox
 from entra_tui.sandbox.runner import PFX_PASSWORD
+from entra_tui.ui.app import EntraTuiApp
 
 ADELE = CONTOSO.users[0]
 
@@ -193,3 +204,28 @@ def test_changed_password_is_tried_not_hidden_by_the_refresh_token(
     assert code_of(manager.acquire(profile)) == 50126
     monkeypatch.setenv("ADELE_PASSWORD", ADELE.password or "")
     assert manager.acquire(profile).ok
+
+
+async def test_tui_answers_does_my_new_secret_work(demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    """In the demo: a wrong secret written into the file fails at once (A and a), the status
+    line names the file read (never the value), and the right one works again at once."""
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        await acquire(pilot, app)
+        profile = app.current
+        assert profile is not None and profile.name == "contoso-orders-sync"
+        status = text_of(app, "#acquire-status")
+        assert "secret from file:secrets/orders-sync (read " in status
+        assert (ORDERS_SYNC.secret or "?") not in status
+        secret = (profile.base_dir or Path()) / "secrets" / "orders-sync"
+        secret.write_text("a-wrong-secret")
+        for key in ("A", "a"):
+            await acquire(pilot, app, key)
+            assert app.attempts[profile.name].error is not None
+            status = text_of(app, "#acquire-status")
+            assert "AADSTS7000215" in status and "secret from file:secrets/orders-sync" in status
+            assert "a-wrong-secret" not in status
+        secret.write_text(ORDERS_SYNC.secret or "")
+        await acquire(pilot, app, "A")
+        assert app.attempts[profile.name].ok
+        assert "Token from identity provider" in text_of(app, "#acquire-status")

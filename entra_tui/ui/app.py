@@ -30,12 +30,14 @@ from entra_tui.core.masking import Masker
 from entra_tui.core.profile_store import ProfileStore
 from entra_tui.core.profiles import DEFAULT_CLIPBOARD_CLEAR_SECONDS, Profile, ProfileSet
 from entra_tui.core.results import AcquireResult
+from entra_tui.core.safe_text import safe_text
 from entra_tui.core.session import DeviceCodePrompt, SessionManager
 from entra_tui.core.token import DecodedToken, decode_token
 from entra_tui.ui.lazy import static_on_first_use
 from entra_tui.ui.messages import (
     AcquireFailed,
     DeviceCodeShown,
+    SignInUrlShown,
     TokenAcquired,
     VerificationDone,
 )
@@ -66,6 +68,7 @@ def _size_class(size: int, breakpoints: list[tuple[int, str]]) -> str:
 
 
 SPINNER_DELAY = 0.15  # seconds an acquisition runs before the pane says it is working
+INTERACTIVE_URL_SECONDS = 300  # a sign-in URL stays shown as long as MSAL waits for it
 
 
 class EntraTuiApp(App[None]):
@@ -164,6 +167,7 @@ class EntraTuiApp(App[None]):
         self.working: set[str] = set()
         self.cancels: dict[str, threading.Event] = {}
         self.device_screens: dict[str, ModalScreen[None]] = {}
+        self.sign_in_urls: dict[str, str] = {}  # browser sign-ins waiting with no browser
         self.refresh_timers: dict[str, Timer] = {}
         self.current: Profile | None = None
         self.presentation = False
@@ -553,9 +557,24 @@ class EntraTuiApp(App[None]):
         def show_code(prompt: DeviceCodePrompt) -> None:
             self.post_message(DeviceCodeShown(profile.name, prompt, cancel))
 
+        def show_url(url: str) -> None:
+            self.post_message(SignInUrlShown(profile.name, url))
+
         result = self.session.acquire(profile, force_refresh=fresh, on_device_code=show_code,
-                                      cancel=cancel, user_assertion=assertion)
+                                      cancel=cancel, user_assertion=assertion,
+                                      on_sign_in_url=show_url)
         self.post_message(TokenAcquired(result) if result.ok else AcquireFailed(result))
+
+    def on_sign_in_url_shown(self, message: SignInUrlShown) -> None:
+        """No browser could be opened (headless, SSH): the sign-in waits for the user to
+        open the URL elsewhere; show it until the sign-in ends, and let `c` copy it."""
+        if message.profile_name not in self.working:
+            return  # cancelled meanwhile
+        self.sign_in_urls[message.profile_name] = message.url
+        self.notify(f"No browser could be opened. To sign in, open this URL in a browser "
+                    f"(c copies it; Esc cancels):\n{safe_text(message.url)}",
+                    title=safe_text(message.profile_name), severity="warning",
+                    timeout=INTERACTIVE_URL_SECONDS, markup=False)
 
     def on_device_code_shown(self, message: DeviceCodeShown) -> None:
         from entra_tui.ui.screens.device_code import DeviceCodeScreen
@@ -650,6 +669,11 @@ class EntraTuiApp(App[None]):
         self._after_result(result)
 
     def _after_result(self, result: AcquireResult) -> None:
+        url = self.sign_in_urls.pop(result.profile_name, None)
+        if url is not None:  # the sign-in is over: its URL is no longer wanted on screen
+            for note in list(self._notifications):
+                if url in note.message:
+                    self._unnotify(note)
         self._update_states(result.profile_name)
         for warning in result.warnings:
             self.notify(warning, title=result.profile_name, severity="warning", timeout=10)
@@ -671,6 +695,11 @@ class EntraTuiApp(App[None]):
 
     # --- clipboard ----------------------------------------------------------------------
     def action_copy_token(self) -> None:
+        profile = self.current
+        url = self.sign_in_urls.get(profile.name) if profile is not None else None
+        if url is not None and profile is not None and profile.name in self.working:
+            self.copy_secret_text(url, "Sign-in URL")
+            return
         entry = self.viewing
         if entry is None:
             self.notify("No token to copy yet: press a to acquire one.", severity="warning")

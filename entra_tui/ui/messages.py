@@ -47,3 +47,12 @@ class DeviceCodeShown(Message):
         self.profile_name = profile_name
         self.prompt = prompt
         self.cancel = cancel
+
+
+class SignInUrlShown(Message):
+    """A browser sign-in could not open a browser: the user must open `url` themselves."""
+
+    def __init__(self, profile_name: str, url: str) -> None:
+        super().__init__()
+        self.profile_name = profile_name
+        self.url = url

@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from entra_tui.core.masking import Masker
 from entra_tui.core.profiles import Profile
 from entra_tui.core.results import AcquireError, AcquireResult
+from entra_tui.core.safe_text import safe_text
 from entra_tui.ui.lazy import static_on_first_use
 from entra_tui.ui.masked import mask_rich
 from entra_tui.ui.quick_update import update_text
@@ -90,10 +91,14 @@ class AcquirePane(Vertical):
                                  "bold"), f" in {result.elapsed_ms:.0f} ms at {when}")
             if result.account:
                 text.append(f" · signed in as {result.account}")
-            return text
-        assert result.error is not None
-        return Text.assemble(("✗ ", "bold red"), f"Failed at {when} after "
-                             f"{result.elapsed_ms:.0f} ms: ", (result.error.title, "bold red"))
+        else:
+            assert result.error is not None
+            text = Text.assemble(("✗ ", "bold red"), f"Failed at {when} after "
+                                 f"{result.elapsed_ms:.0f} ms: ",
+                                 (result.error.title, "bold red"))
+        if result.credential:  # which secret/certificate was read for it, never the value
+            text.append(f"\n{safe_text(result.credential)}", style="dim")
+        return text
 
 
 def _details(profile: Profile | None) -> Text:
