@@ -209,3 +209,21 @@ def test_unsigned_tokens_are_refused_before_any_key_is_fetched(
                           input=raw, capture_output=True, text=True, timeout=60)
     assert done.returncode == 4, done.stdout + done.stderr
     assert "Signature: FAILED: the token is unsigned" in done.stdout
+
+
+def test_sandbox_v1_token_verifies_through_v1_metadata(sandbox: Sandbox,
+                                                       tmp_path: Path) -> None:
+    """The sandbox issues v1.0 tokens for Microsoft's APIs (ARM here), as Entra does: they
+    verify with the v1 keys (no `issuer`), and the report takes the authority's v1 issuer."""
+    result = SessionManager().acquire(sandbox_profile(
+        sandbox, tmp_path, scopes=("https://management.azure.com/.default",)))
+    assert result.access_token, result.error
+    token = decode_token(result.access_token)
+    assert token.claims["ver"] == "1.0" and str(token.claims["iss"]).endswith("/")
+    signature = fetcher_for(sandbox).verify(token)
+    assert signature.state is SignatureState.VERIFIED, signature.reason
+    assert signature.key_source == f"{sandbox.base_url}/common/discovery/keys"
+    report = {c.name: c.outcome for c in validation_report(
+        token, Expectations(tenant=CONTOSO.tenant_id), time.time(), signature,
+        authority=sandbox.base_url)}
+    assert report["iss"] is Outcome.PASSED and report["signature"] is Outcome.PASSED
