@@ -236,3 +236,15 @@ audiences = ["https://management.core.windows.net/"]
         outcomes = {c.name: c.outcome for c in app.screen.report}  # type: ignore[attr-defined]
         assert outcomes["iss"] is Outcome.PASSED and outcomes["tid"] is Outcome.PASSED
         assert outcomes["signature"] is Outcome.PASSED and outcomes["kind"] is Outcome.PASSED
+
+
+def test_an_authority_of_another_cloud_is_not_asked(world_fresh: World) -> None:
+    china = decode_token(world_fresh.common.sign(v1_claims(
+        TENANT, iss=f"https://sts.chinacloudapi.cn/{TENANT}/")))
+    result = KeyFetcher().verify(china, authority_host="https://login.microsoftonline.com")
+    assert result.state is SignatureState.NOT_CHECKED and "china cloud" in result.reason
+    # sts.windows.net is also the US Government cloud's v1 issuer: its authority is asked.
+    gov = KeyFetcher(origins={"usgov": world_fresh.entra.origin})
+    target, _ = gov.key_target(decode_token(world_fresh.common.sign(v1_claims(TENANT))),
+                               "https://login.microsoftonline.us")
+    assert target is not None and target.origin == "https://login.microsoftonline.us"

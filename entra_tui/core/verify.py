@@ -360,6 +360,14 @@ class KeyFetcher:
             (self._origins[entra.cloud], entra.tenant, entra.version) if entra is not None
             else trusted)  # type: ignore[misc]
         if authority is not None:
+            if entra is not None and trusted is None:
+                # sts.windows.net issues v1 tokens for the public and US Government clouds.
+                clouds = ({"public", "usgov"} if entra.version == "1.0"
+                          and entra.cloud == "public" else {entra.cloud})
+                named = {cloud for cloud, host in CLOUD_HOSTS.items() if host == authority}
+                if named and not named & clouds:
+                    return None, (f"the token was issued in the {entra.cloud} cloud, but the "
+                                  f"authority {authority} is the {named.pop()} cloud's")
             origin = authority
         claimed_ver = token.claims.get("ver")
         if claimed_ver in ("1.0", "2.0"):
