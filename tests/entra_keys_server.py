@@ -10,7 +10,9 @@ Entra's layout, from Microsoft's docs:
 - v1 metadata {origin}/{tenant}/.well-known/openid-configuration: issuer
   https://sts.windows.net/{tid}/, jwks_uri https://login.microsoftonline.com/common/discovery/keys,
   whose keys carry no `issuer`
-  (https://learn.microsoft.com/en-us/entra/identity-platform/access-tokens#validate-the-signature,
+  (https://learn.microsoft.com/en-us/entra/identity-platform/access-tokens, "Validate the
+  signature"; https://learn.microsoft.com/en-us/troubleshoot/entra/entra-id/app-integration/
+  troubleshooting-signature-validation-errors, on the keys each metadata endpoint names;
   and the v1 document itself as Entra serves it: "issuer":"https://sts.windows.net/{tenantid}/").
 - v2 metadata {origin}/{tenant}/v2.0/.well-known/openid-configuration: issuer
   https://login.microsoftonline.com/{tid}/v2.0, jwks_uri {origin}/{tid}/discovery/v2.0/keys,
@@ -18,7 +20,7 @@ Entra's layout, from Microsoft's docs:
   (https://learn.microsoft.com/en-us/entra/identity-platform/v2-protocols-oidc).
 - App-specific signing keys (claims-mapping policy, own signing key): "append an appid query
   parameter that contains the application ID to get a jwks_uri that points to the signing key
-  information of the application" (access-tokens#validate-the-signature above).
+  information of the application" (the access-tokens page above).
 """
 
 from __future__ import annotations

@@ -10,10 +10,10 @@ tenant id is percent-encoded into a path on that fixed origin. The discovery doc
 v1.0 tokens are checked through v1 metadata ({origin}/{tid}/.well-known/openid-configuration,
 whose keys at /common/discovery/keys carry no `issuer`), v2.0 tokens through v2 metadata
 ({origin}/{tid}/v2.0/.well-known/openid-configuration, keys carrying an `issuer` template); see
-https://learn.microsoft.com/en-us/entra/identity-platform/access-tokens#validate-the-signature and
-https://learn.microsoft.com/en-us/entra/identity-platform/signing-key-rollover. A kid missing from
-the tenant's keys is looked up in the app's own keys (`?appid=`, for apps with a claims-mapping
-policy or their own signing key) before the verdict "no key with that kid".
+https://learn.microsoft.com/en-us/entra/identity-platform/access-tokens ("Validate the
+signature") and https://learn.microsoft.com/en-us/entra/identity-platform/signing-key-rollover.
+A kid missing from the tenant's keys is looked up in the app's own keys (`?appid=`, for apps
+with a claims-mapping policy or their own signing key) before the verdict "no key with kid".
 
 Offline, keys come from a JWKS or PEM file. Every entry point returns a Verification, never
 raises. PyJWT (and its crypto) and requests load only when a signature is actually checked.
