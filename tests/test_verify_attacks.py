@@ -492,3 +492,28 @@ def test_decode_cli_ends_in_a_verdict_for_unusable_key_files(tmp_path: Path) -> 
                               text=True, timeout=60)
         assert done.returncode == code, (key_file, done.stdout, done.stderr)
         assert "Traceback" not in done.stderr + done.stdout
+
+
+async def test_tui_key_file_of_the_wrong_kind_ends_in_a_verdict(tmp_path: Path) -> None:
+    """An EC key file for an RS256 token raised a TypeError in the worker: the summary stayed
+    on "checking…" for ever. Now it says failed, and why."""
+    from conftest import SIZE, text_of, wait_until
+
+    from entra_tui.cli import build_app
+    from entra_tui.ui.screens.file_prompt import FilePrompt
+
+    ec_pem = tmp_path / "ec.pem"
+    ec_pem.write_bytes(SigningKey("e", "ES256").public_pem())
+    app, _ = build_app(config=tmp_path / "absent.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        entry = app.inspect(decode_token(SigningKey("k").sign(v2_claims(TENANT))), "pasted")
+        await pilot.press("K")
+        await pilot.pause()
+        assert isinstance(app.screen, FilePrompt)
+        app.screen.query_one("#file-path").value = str(ec_pem)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: entry.verification is not None)
+        assert entry.verification.state is SignatureState.FAILED  # type: ignore[union-attr]
+        assert entry.id not in app.verifying
+        assert "Signature: failed" in text_of(app, "#summary")
+        assert "RSA key" in text_of(app, "#summary")
