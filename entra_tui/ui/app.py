@@ -13,8 +13,11 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.markup import escape as markup_escape
+from textual.notifications import SeverityLevel
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
@@ -33,6 +36,7 @@ from entra_tui.core.results import AcquireResult
 from entra_tui.core.safe_text import safe_text
 from entra_tui.core.session import DeviceCodePrompt, SessionManager
 from entra_tui.core.token import DecodedToken, decode_token
+from entra_tui.ui.inert import inert_lines, inert_markup
 from entra_tui.ui.lazy import static_on_first_use
 from entra_tui.ui.messages import (
     AcquireFailed,
@@ -190,6 +194,27 @@ class EntraTuiApp(App[None]):
         form, a must not start a request behind a dialog); Ctrl+Q and Ctrl+P still work."""
         return not (isinstance(self.screen, ModalScreen) and action in MAIN_ACTIONS)
 
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Never markup: messages carry claim names, profile names and server text (`[/]`
+        crashed the app, `[@click=...]` ran an action). Each line goes through safe_text, so
+        only our own line breaks break lines."""
+        super().notify("\n".join(safe_text(line) for line in str(message).split("\n")),
+                       title=safe_text(title), severity=severity, timeout=timeout,
+                       markup=False)
+
+    def _fatal_error(self) -> None:
+        """Textual's crash report, without local variables: they held the token being
+        decoded (and could hold a secret)."""
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        self._exit_renderables.append(Segments(self.console.render(
+            Traceback(show_locals=False, width=None, suppress=[rich]), self.console.options)))
+        self._close_messages_no_wait()
+
     # --- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header()
@@ -240,21 +265,22 @@ class EntraTuiApp(App[None]):
         profile_list = self.query_one(ProfileList)
         profiles = self.profile_set.profiles if self.profile_set is not None else ()
         if self.config_error is not None:
-            note = (f"Cannot load profiles.\n{self.config_error}\n\n"
+            note = (f"Cannot load profiles.\n{safe_text(self.config_error)}\n\n"
                     "The file was not changed. Fix it and press F5 to reload.")
             profiles = ()
         elif not profiles:
             where = self.profile_set.path if self.profile_set else "the profile file"
-            note = (f"No profiles in {where}.\nSee the README for the format, or run "
+            note = (f"No profiles in {safe_text(where)}.\nSee the README for the format, or run "
                     "entra-tui --demo to try the sandbox tenant.")
         else:
             note = ""
         profile_list.show_profiles(profiles)
         if not note and not profile_list.ordered:
-            note = f"No profile matches '{profile_list.needle}'. Esc clears the filter."
+            note = (f"No profile matches '{safe_text(profile_list.needle)}'. Esc clears the "
+                    "filter.")
         if note or self.query("#profiles-message"):
             message = static_on_first_use(self.query_one("#profiles-pane"), "profiles-message")
-            message.update(note)
+            message.update(Text("\n".join(safe_text(line) for line in note.split("\n"))))
             message.set_class(self.config_error is not None, "error")
             message.display = bool(note)
         name = profile_list.highlighted_name
@@ -275,9 +301,12 @@ class EntraTuiApp(App[None]):
             yield SystemCommand(f"{binding.description} ({key})", binding.tooltip or "",
                                 partial(self.run_action, binding.action))
         for profile in self.profile_set.profiles if self.profile_set else ():
-            yield SystemCommand(f"Switch to profile {profile.name}",
-                                f"{profile.tenant} · {profile.flow}"
-                                + (f" · {profile.description}" if profile.description else ""),
+            # The palette parses titles and help as markup: profile file text is escaped.
+            yield SystemCommand(markup_escape(safe_text(f"Switch to profile {profile.name}")),
+                                markup_escape(safe_text(
+                                    f"{profile.tenant} · {profile.flow}" + (
+                                        f" · {profile.description}" if profile.description
+                                        else ""))),
                                 partial(self.switch_to, profile.name))
 
     def switch_to(self, name: str) -> None:
@@ -621,7 +650,7 @@ class EntraTuiApp(App[None]):
         if timer is not None:
             timer.stop()
         self._update_states(name)
-        self.notify(f"{name}: cached tokens cleared ({removed} item{'s' if removed != 1 else ''})"
+        self.notify(f"{safe_text(name)}: cached tokens cleared ({removed} item{'s' if removed != 1 else ''})"
                     "; the next acquisition goes to the identity provider.")
         if self.current is not None and self.current.name == name:
             self._render_current()
@@ -649,7 +678,8 @@ class EntraTuiApp(App[None]):
             token = decode_token(result.access_token or "")
         except TokenDecodeError as exc:
             # Some resources issue opaque access tokens; the token is still usable and copyable.
-            self.notify(f"The access token cannot be decoded: {exc}", severity="warning")
+            self.notify(f"The access token cannot be decoded: {safe_text(exc)}",
+                        severity="warning")
         else:
             entry = self.history.add(InspectedToken(
                 token=token, origin=f"{result.profile_name} from {result.source}",
@@ -676,19 +706,22 @@ class EntraTuiApp(App[None]):
                     self._unnotify(note)
         self._update_states(result.profile_name)
         for warning in result.warnings:
-            self.notify(warning, title=result.profile_name, severity="warning", timeout=10)
+            self.notify(safe_text(warning), title=result.profile_name, severity="warning",
+                        timeout=10)
         self._close_device_code(result.profile_name)
         if self.current is not None and self.current.name == result.profile_name:
             self._render_current()
         elif result.error is not None:
-            self.notify(f"{result.profile_name}: {result.error.title}", severity="error")
+            self.notify(f"{safe_text(result.profile_name)}: {result.error.title}",
+                        severity="error")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that died unexpectedly must not leave its profile 'working' forever."""
         if event.state is WorkerState.ERROR and event.worker.group.startswith("acquire:"):
             name = event.worker.group.removeprefix("acquire:")
             self.working.discard(name)
-            self.notify(f"{name}: acquisition stopped unexpectedly", severity="error")
+            self.notify(f"{safe_text(name)}: acquisition stopped unexpectedly",
+                        severity="error")
             self._render_current()
         elif event.state is WorkerState.ERROR and event.worker.group == "startup":
             self.notify("The sandbox tenant failed to start.", severity="error")
@@ -740,7 +773,7 @@ class EntraTuiApp(App[None]):
         import json
 
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        self.copy_secret_text(text, f"Claim {name}")
+        self.copy_secret_text(text, f"Claim {safe_text(name)}")
 
     @property
     def claims_table(self) -> ClaimsTable:
@@ -873,11 +906,11 @@ class EntraTuiApp(App[None]):
 
         def saved(new_name: str | None) -> None:
             if new_name is not None:
-                self._profiles_changed(new_name, f"Profile {new_name} saved to "
-                                                 f"{store.path.name}.")
+                self._profiles_changed(new_name, f"Profile {safe_text(new_name)} saved to "
+                                                 f"{safe_text(store.path.name)}.")
 
         taken = set(self.profile_set.names()) if self.profile_set else set()
-        self.push_screen(ProfileEditor(title=title, table=table, name=name,
+        self.push_screen(ProfileEditor(title=inert_markup(title), table=table, name=name,
                                        previous_name=previous_name, path=store.path,
                                        taken=taken, save=save), saved)
 
@@ -908,11 +941,11 @@ class EntraTuiApp(App[None]):
                 items = profiles_from_azure_cli()
             self.profile_set, names = store.add_profiles(items)
         except (ConfigError, OSError) as exc:
-            self.notify(str(exc), title="Nothing imported", severity="error", timeout=10)
+            self.notify(safe_text(exc), title="Nothing imported", severity="error", timeout=10)
             return
         self._profiles_changed(names[0] if names else None,
                                f"Imported {len(names)} profile{'s' if len(names) != 1 else ''}: "
-                               f"{', '.join(names)}. Press e to review.")
+                               f"{safe_text(', '.join(names))}. Press e to review.")
 
     def action_delete_profile(self) -> None:
         profile, store = self.current, self.store
@@ -926,13 +959,16 @@ class EntraTuiApp(App[None]):
             try:
                 self.profile_set = store.delete_profile(profile.name)
             except (ConfigError, OSError) as exc:
-                self.notify(str(exc), title="Profile not deleted", severity="error")
+                self.notify(safe_text(exc), title="Profile not deleted", severity="error")
                 return
-            self._profiles_changed(None, f"Profile {profile.name} deleted (the previous file "
-                                         f"is in {store.path.name}.bak).")
+            self._profiles_changed(None, f"Profile {safe_text(profile.name)} deleted (the "
+                                         f"previous file is in "
+                                         f"{safe_text(store.path.name)}.bak).")
 
-        self.push_screen(Confirm(f"Delete profile {profile.name}?\n{profile.tenant} · "
-                                 f"{profile.client_id or profile.flow}", "Delete profile"),
+        self.push_screen(Confirm(inert_lines(f"Delete profile {profile.name}?",
+                                             f"{profile.tenant} · "
+                                             f"{profile.client_id or profile.flow}"),
+                                 "Delete profile"),
                          answered)
 
     def _profiles_changed(self, select: str | None, message: str) -> None:
@@ -951,7 +987,7 @@ class EntraTuiApp(App[None]):
             self.config_error = None
         except ConfigError as exc:
             self.config_error = exc
-            self.notify(str(exc), title="Profiles not reloaded", severity="error", timeout=10)
+            self.notify(safe_text(exc), title="Profiles not reloaded", severity="error", timeout=10)
         self._show_profiles()
 
     def _refresh_relative_times(self) -> None:

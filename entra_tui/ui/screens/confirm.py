@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -25,7 +26,8 @@ class Confirm(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
-    def __init__(self, question: str, title: str = "Confirm") -> None:
+    def __init__(self, question: Text, title: str = "Confirm") -> None:
+        """`question` is a Text (never parsed as markup: it names profiles)."""
         super().__init__()
         self.question = question
         self.title_text = title

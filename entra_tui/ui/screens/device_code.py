@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from entra_tui.core.session import DeviceCodePrompt
 from entra_tui.core.timefmt import countdown
+from entra_tui.ui.inert import inert, inert_markup
 
 
 class DeviceCodeScreen(ModalScreen[None]):
@@ -44,16 +45,16 @@ class DeviceCodeScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="device-box"):
             yield Static(Text("To sign in, open", style="dim"))
-            yield Static(Text(self.prompt.verification_uri, style="bold underline"),
+            yield Static(inert(self.prompt.verification_uri, style="bold underline"),
                          id="device-url")
             yield Static(Text("and enter the code", style="dim"))
-            yield Static(Text(self.prompt.user_code, style="bold reverse"), id="device-code")
+            yield Static(inert(self.prompt.user_code, style="bold reverse"), id="device-code")
             yield Static(id="device-countdown")
             yield Static(Text("c copies the code · Esc cancels", style="dim"))
 
     def on_mount(self) -> None:
         box = self.query_one("#device-box")
-        box.border_title = f"Device code sign-in · {self.profile_name}"
+        box.border_title = inert_markup(f"Device code sign-in · {self.profile_name}")
         self.tick()
         self.set_interval(1.0, self.tick)
 

@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from entra_tui.ui.inert import inert
+
 
 class FilePrompt(ModalScreen[Path | None]):
     # Its own CSS, read when it first opens rather than at start-up.
@@ -41,7 +43,7 @@ class FilePrompt(ModalScreen[Path | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         path = Path(event.value.strip()).expanduser()
         if not event.value.strip() or not path.is_file():
-            self.query_one("#file-problem", Static).update(f"No file at {path}.")
+            self.query_one("#file-problem", Static).update(inert(f"No file at {path}."))
             return
         self.dismiss(path)
 

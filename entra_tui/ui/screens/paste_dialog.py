@@ -16,6 +16,7 @@ from textual.widgets import Label, Static, TextArea
 from entra_tui.core.errors import TokenDecodeError
 from entra_tui.core.paste import PastedToken, extract_token
 from entra_tui.core.token import DecodedToken, decode_token
+from entra_tui.ui.inert import inert
 
 
 class TokenTextArea(TextArea):
@@ -71,7 +72,7 @@ class PasteDialog(ModalScreen[tuple[PastedToken, DecodedToken] | None]):
             pasted = extract_token(text)
             decoded = decode_token(pasted.token)
         except TokenDecodeError as exc:
-            problem.update(f"Not inspected: {exc}.")
+            problem.update(inert(f"Not inspected: {exc}."))
             return
         self.dismiss((pasted, decoded))
 

@@ -20,6 +20,7 @@ from textual.widgets import Input, Label, Select, Static
 from entra_tui.core.errors import ConfigError
 from entra_tui.core.profile_store import check_name
 from entra_tui.core.profiles import FLOWS, check_profile_table
+from entra_tui.ui.inert import inert, inert_markup
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ class ProfileEditor(ModalScreen[str | None]):
     def on_mount(self) -> None:
         box = self.query_one("#editor-box")
         box.border_title = self.title_text
-        box.border_subtitle = str(self.path)
+        box.border_subtitle = inert_markup(self.path)
         self._show_fields_for_flow()
         self.query_one("#field-name", Input).focus()
         self.check()
@@ -182,7 +183,7 @@ class ProfileEditor(ModalScreen[str | None]):
             widget = self.query_one(f"#field-{_dom(field.key)}", Input)
             widget.set_class(problem is not None and field.key.split(".")[-1] == key,
                              "-invalid")
-        self.query_one("#editor-problem", Static).update(problem or "")
+        self.query_one("#editor-problem", Static).update(inert(problem or ""))
         return problem
 
     def action_save(self) -> None:
@@ -192,7 +193,7 @@ class ProfileEditor(ModalScreen[str | None]):
         name, fields = self.values()
         error = self.save_profile(name, fields, self.previous_name)
         if error:
-            self.query_one("#editor-problem", Static).update(error)
+            self.query_one("#editor-problem", Static).update(inert(error))
             return
         self.dismiss(name)
 

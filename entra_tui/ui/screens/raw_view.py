@@ -66,8 +66,9 @@ class RawView(ModalScreen[None]):
 
 
 def _json(data: object, masker: Masker | None) -> Syntax:
-    # json.dumps escapes control characters, so hostile claim values cannot drive the terminal.
-    dumped = json.dumps(data, indent=2, ensure_ascii=True)
+    # json.dumps escapes control characters, bidi and zero-width characters (all non-ASCII),
+    # so hostile claim values cannot drive the terminal; DEL is ASCII and escaped here.
+    dumped = json.dumps(data, indent=2, ensure_ascii=True).replace("\x7f", "\\u007f")
     return Syntax(masker.apply(dumped) if masker else dumped, "json", theme="ansi_dark",
                   word_wrap=True, background_color="default")
 

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from entra_tui.core.safe_text import safe_text
 from entra_tui.core.validation import Check, Outcome, passed
 
 MARKS = {Outcome.PASSED: ("✓ passed", "green"), Outcome.FAILED: ("✗ failed", "red"),
@@ -38,9 +39,9 @@ class ReportView(ModalScreen[None]):
             verdict = passed(self.report)
             yield Static(Text.assemble(
                 ("Accepted" if verdict else "Rejected", f"bold {'green' if verdict else 'red'}"),
-                f" — {self.subject}"), id="report-verdict")
+                f" — {safe_text(self.subject)}"), id="report-verdict")
             if self.note:
-                yield Static(Text(self.note, style="italic"), id="report-note")
+                yield Static(Text(safe_text(self.note), style="italic"), id="report-note")
             yield Static(_table(self.report), id="report-table")
 
     def on_mount(self) -> None:
@@ -60,5 +61,7 @@ def _table(report: list[Check]) -> Table:
     table.add_column("Why", ratio=1)
     for check in report:
         mark, style = MARKS[check.outcome]
-        table.add_row(check.name, Text(mark, style=style), Text(check.reason))
+        # Text cells: a str cell would be parsed as Rich markup, and reasons quote the token.
+        table.add_row(Text(safe_text(check.name)), Text(mark, style=style),
+                      Text(safe_text(check.reason)))
     return table

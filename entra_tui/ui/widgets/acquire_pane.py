@@ -13,6 +13,7 @@ from entra_tui.core.masking import Masker
 from entra_tui.core.profiles import Profile
 from entra_tui.core.results import AcquireError, AcquireResult
 from entra_tui.core.safe_text import safe_text
+from entra_tui.ui.inert import inert_markup
 from entra_tui.ui.lazy import static_on_first_use
 from entra_tui.ui.masked import mask_rich
 from entra_tui.ui.quick_update import update_text
@@ -66,7 +67,7 @@ class AcquirePane(Vertical):
         panel.display = error is not None
         if error is not None:
             update_text(panel, mask_rich(error_text(error), masker))
-            panel.border_title = f"{error.title} · {error.kind.value}"
+            panel.border_title = inert_markup(f"{error.title} · {error.kind.value}")
 
     def _spin(self) -> None:
         self._frame += 1
@@ -87,15 +88,16 @@ class AcquirePane(Vertical):
                                  ("Enter", "bold"), (" to acquire a token.", "dim"))
         when = datetime.fromtimestamp(result.acquired_at).strftime("%H:%M:%S")
         if result.ok:
-            text = Text.assemble(("✓ ", "bold green"), "Token from ", (result.source or "?",
-                                 "bold"), f" in {result.elapsed_ms:.0f} ms at {when}")
+            text = Text.assemble(("✓ ", "bold green"), "Token from ",
+                                 (safe_text(result.source or "?"), "bold"),
+                                 f" in {result.elapsed_ms:.0f} ms at {when}")
             if result.account:
-                text.append(f" · signed in as {result.account}")
+                text.append(f" · signed in as {safe_text(result.account)}")
         else:
             assert result.error is not None
             text = Text.assemble(("✗ ", "bold red"), f"Failed at {when} after "
                                  f"{result.elapsed_ms:.0f} ms: ",
-                                 (result.error.title, "bold red"))
+                                 (safe_text(result.error.title), "bold red"))
         if result.credential:  # which secret/certificate was read for it, never the value
             text.append(f"\n{safe_text(result.credential)}", style="dim")
         return text
@@ -112,12 +114,13 @@ def _details(profile: Profile | None) -> Text:
         ("Credential", profile.credential_summary),
         ("Scopes", " ".join(profile.scopes)),
     ]
-    text = Text.assemble((profile.name, "bold"))
+    # Everything from the profile file goes through safe_text (it is text anyone could edit).
+    text = Text.assemble((safe_text(profile.name), "bold"))
     if profile.description:
-        text.append(f"  {profile.description}", style="dim italic")
+        text.append(f"  {safe_text(profile.description)}", style="dim italic")
     for label, value in rows:
         text.append(f"\n{label:<11}", style="dim")
-        text.append(value)
+        text.append(safe_text(value))
     if profile.flow == "username_password":
         text.append(f"\n⚠ {ROPC_WARNING}", style="bold yellow")
     if profile.auto_refresh_minutes:
@@ -128,8 +131,8 @@ def _details(profile: Profile | None) -> Text:
 
 def error_text(error: AcquireError) -> Text:
     """What it means and what to try first (they fit a small screen), then the ids support
-    asks for, then Microsoft's own words. Plain Text, never markup: server text is shown
-    literally."""
+    asks for, then Microsoft's own words. Plain Text, never markup, and every piece from the
+    server through safe_text: its line breaks and controls are shown escaped."""
     text = Text()
     help_ = error.help
     if help_ is not None:
@@ -137,20 +140,20 @@ def error_text(error: AcquireError) -> Text:
         text.append("\nTry: ", style="bold")
         text.append(help_.fix)
     else:
-        text.append(error.summary, style="bold")
+        text.append(safe_text(error.summary), style="bold")
         if error.hint:
             text.append("\nTry: ", style="bold")
-            text.append(error.hint)
+            text.append(safe_text(error.hint))
     ids = [("Correlation ID", error.correlation_id), ("Trace ID", error.trace_id),
            ("Timestamp", error.timestamp)]
     for label, value in ids:
         if value:
             text.append(f"\n{label}: ", style="dim")
-            text.append(value)
+            text.append(safe_text(value))
     if help_ is not None:
         text.append("\nMicrosoft says: ", style="dim")
-        text.append(error.summary)
+        text.append(safe_text(error.summary))
     if error.error_uri:
         text.append("\nMore: ", style="dim")
-        text.append(error.error_uri)
+        text.append(safe_text(error.error_uri))
     return text

@@ -24,6 +24,7 @@ from textual.widget import Widget
 
 from entra_tui.core.claims import explain_claims
 from entra_tui.core.masking import Masker
+from entra_tui.core.safe_text import safe_text
 from entra_tui.core.token import DecodedToken
 
 CLAIM_WIDTH = 12
@@ -202,7 +203,9 @@ class ClaimsTable(ScrollView, can_focus=True):
 
     def _cells(self, explained: object, masker: Masker | None) -> list[Text]:
         row = explained
-        cells = [Text(row.name, style="bold"),  # type: ignore[attr-defined]
+        # The name comes from the token too; the value and note are made safe in the core
+        # (a note's line breaks are ours, between safe pieces).
+        cells = [Text(safe_text(row.name), style="bold"),  # type: ignore[attr-defined]
                  _value_cell(row.value, row.note, masker)]  # type: ignore[attr-defined]
         if self._widths[2]:
             cells.append(Text(row.meaning, style="dim"))  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ from textual.widgets import Input
 
 from entra_tui.core.profile_state import ProfileState
 from entra_tui.core.profiles import Profile
+from entra_tui.core.safe_text import safe_text
 from entra_tui.ui.widgets.text_lines import own_style
 
 HEADING_WIDTH = 24
@@ -118,7 +119,8 @@ class ProfileList(ScrollView, can_focus=True):
         self.ordered = [p for group in groups.values() for p in group]
         rows: list[tuple[str | None, Text]] = []
         for tenant, members in groups.items():
-            rows.append((None, Text(shorten(tenant, HEADING_WIDTH), style="bold cyan")))
+            rows.append((None, Text(shorten(safe_text(tenant), HEADING_WIDTH),
+                                    style="bold cyan")))
             rows.extend((p.name, self._prompt(p)) for p in members)
         self._rows = rows
         self._built_width = self._row_width()
@@ -145,7 +147,8 @@ class ProfileList(ScrollView, can_focus=True):
         width = self._row_width()
         label = f" {state.label}"
         room = max(4, width - 2 - len(label))
-        name = profile.name if len(profile.name) <= room else profile.name[: room - 1] + "…"
+        name = safe_text(profile.name)  # the profile file is text anyone could edit
+        name = name if len(name) <= room else name[: room - 1] + "…"
         return Text.assemble((f"{number} " if number <= 9 else "  ", "dim"),
                              name.ljust(room), (label, STATE_STYLES[state.kind]))
 

@@ -8,6 +8,7 @@ from rich.text import Text
 from entra_tui.core.claims import describe_token
 from entra_tui.core.history import InspectedToken
 from entra_tui.core.masking import Masker
+from entra_tui.core.safe_text import safe_text
 from entra_tui.core.token import TokenKind
 from entra_tui.ui.masked import mask_rich
 from entra_tui.ui.widgets.text_lines import TextLines
@@ -31,13 +32,13 @@ class TokenSummary(TextLines):
 
 def summary_text(entry: InspectedToken, position: tuple[int | None, int], verifying: bool) -> Text:
     token = entry.token
-    text = Text.assemble((entry.origin, "bold"))
+    text = Text.assemble((safe_text(entry.origin), "bold"))
     if position[0]:  # None once the entry has dropped off the history
         text.append(f" · {position[0]}/{position[1]}", style="dim")
     text.append("\n")
     if token.kind is TokenKind.UNSIGNED:
         text.append("UNSIGNED (alg: none) ", style="bold red")
-    text.append(" · ".join(describe_token(token)))
+    text.append(" · ".join(safe_text(fact) for fact in describe_token(token)))
     text.append("\nSignature: ", style="dim")
     if verifying:
         text.append("checking…", style="bold")
@@ -47,5 +48,5 @@ def summary_text(entry: InspectedToken, position: tuple[int | None, int], verify
     else:
         state = entry.verification.state
         text.append(state.value, style=SIGNATURE_STYLES[state.value])
-        text.append(f": {entry.verification.reason}")
+        text.append(f": {safe_text(entry.verification.reason)}")
     return text

@@ -1,0 +1,28 @@
+"""Untrusted text (token, server, profile file) as Textual sinks take it, inert.
+
+Both go through `core.safe_text.safe_text` (controls, bidi, zero-width characters and line
+breaks shown escaped). Widgets that parse `str` as markup (Static, Label, notifications,
+border titles, the command palette) get a `Text`, or, where only a string is accepted, a
+string whose markup is escaped: `[@click=app.quit]` stays text and runs nothing."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.markup import escape
+
+from entra_tui.core.safe_text import safe_text
+
+
+def inert(text: object, style: str = "") -> Text:
+    """For Static.update, Label, table cells: a Text is never parsed as markup."""
+    return Text(safe_text(text), style=style)
+
+
+def inert_lines(*lines: object, style: str = "") -> Text:
+    """Our own lines, each made safe on its own: only our line breaks break lines."""
+    return Text("\n".join(safe_text(line) for line in lines), style=style)
+
+
+def inert_markup(text: object) -> str:
+    """For sinks that only take markup strings (border titles, palette entries)."""
+    return escape(safe_text(text))
