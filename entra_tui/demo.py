@@ -55,6 +55,7 @@ def demo_profiles_toml(sandbox: SandboxLayout) -> str:
     contoso, fabrikam = TENANTS
     orders_sync, billing, cli_tool, orders_api, deploy_bot, legacy_job = contoso.clients[:6]
     inventory = fabrikam.clients[0]
+    directory_reader, arm_deployer, graph_explorer, partner_portal = contoso.clients[6:10]
     adele = contoso.users[0]
     secrets_dir = sandbox.state_dir / "secrets"
     secrets_dir.mkdir(mode=0o700, exist_ok=True)
@@ -64,6 +65,9 @@ def demo_profiles_toml(sandbox: SandboxLayout) -> str:
     write_private(secrets_dir / "legacy-job", legacy_job.expired_secret or "")
     write_private(secrets_dir / "adele-password", adele.password)
     write_private(secrets_dir / "billing-pfx-password", PFX_PASSWORD)
+    write_private(secrets_dir / "directory-reader", directory_reader.secret or "")
+    write_private(secrets_dir / "arm-deployer", arm_deployer.secret or "")
+    write_private(secrets_dir / "partner-portal", partner_portal.secret or "")
     os.environ[FABRIKAM_SECRET_ENV] = inventory.secret or ""
     host = sandbox.base_url
     ca = sandbox.ca_path
@@ -203,6 +207,51 @@ scopes = ["api://contoso-orders/.default"]
 authority_host = "{host}"
 ca_bundle = "{ca}"
 
+[profiles.contoso-graph-app]
+description = "Microsoft Graph app-only (User.Read.All granted): a v1.0 token with a header nonce"
+tenant = "{contoso.domain}"
+client_id = "{directory_reader.client_id}"
+flow = "client_secret"
+scopes = ["https://graph.microsoft.com/.default"]
+secret = "file:secrets/directory-reader"
+authority_host = "{host}"
+ca_bundle = "{ca}"
+
+[profiles.contoso-arm-sp]
+description = "Azure Resource Manager as a service principal: no roles (Azure RBAC applies)"
+tenant = "{contoso.domain}"
+client_id = "{arm_deployer.client_id}"
+flow = "client_secret"
+scopes = ["https://management.azure.com/.default"]
+secret = "file:secrets/arm-deployer"
+authority_host = "{host}"
+ca_bundle = "{ca}"
+
+[profiles.contoso-graph-device]
+description = "Microsoft Graph as a user via device code; 210 groups: an overage claim"
+tenant = "{contoso.domain}"
+client_id = "{graph_explorer.client_id}"
+flow = "device_code"
+scopes = ["https://graph.microsoft.com/User.Read", "https://graph.microsoft.com/Group.Read.All"]
+authority_host = "{host}"
+ca_bundle = "{ca}"
+
+[profiles.contoso-reports-v1]
+description = "A custom API that takes v1.0 tokens (accessTokenAcceptedVersion 1)"
+tenant = "{contoso.domain}"
+client_id = "{orders_sync.client_id}"
+flow = "client_secret"
+scopes = ["api://contoso-reports/.default"]
+secret = "file:secrets/orders-sync"
+authority_host = "{host}"
+ca_bundle = "{ca}"
+
+[profiles.contoso-reports-v1.expect]
+audiences = ["api://contoso-reports"]
+tenant = "{contoso.tenant_id}"
+roles = ["Reports.Read.All"]
+version = "1.0"
+
 [profiles.fabrikam-inventory]
 description = "Another tenant, named by GUID; secret read from an environment variable"
 tenant = "{fabrikam.tenant_id}"
@@ -220,6 +269,16 @@ client_id = "{inventory.client_id}"
 flow = "client_secret"
 scopes = ["api://fabrikam-inventory/Inventory.Read"]
 secret = "env:{FABRIKAM_SECRET_ENV}"
+authority_host = "{host}"
+ca_bundle = "{ca}"
+
+[profiles.fabrikam-partner-portal]
+description = "A multi-tenant app from Contoso, consented in Fabrikam: Fabrikam's grants"
+tenant = "{fabrikam.domain}"
+client_id = "{partner_portal.client_id}"
+flow = "client_secret"
+scopes = ["api://fabrikam-inventory/.default"]
+secret = "file:secrets/partner-portal"
 authority_host = "{host}"
 ca_bundle = "{ca}"
 """
