@@ -6,6 +6,7 @@ markup (`[/]` crashed the app, `[@click=...]` ran an action). Each must arrive i
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 from test_safe_text import unsafe_in
 from test_token import make
 from textual.pilot import OutOfBounds, Pilot
@@ -249,3 +251,22 @@ async def test_hostile_server_error_text_is_inert(app: EntraTuiApp) -> None:
         panel = app.query_one("#error-panel", Static)
         assert panel.display
         assert_inert(app)
+
+
+async def test_a_crash_report_shows_no_token_in_its_locals(app: EntraTuiApp) -> None:
+    """Textual's crash report listed every frame's local variables: the token being shown
+    (and whatever secret a frame held) ended up on the terminal and in scrollback."""
+
+    def crash(token: object) -> None:
+        raw = getattr(token, "raw", "")  # a local holding the token, as real frames have
+        raise RuntimeError(f"crashed with a token of {len(raw)} characters")
+
+    printed = io.StringIO()
+    app.error_console = Console(file=printed, width=120)  # where the report is printed
+    with pytest.raises(RuntimeError, match="crashed with a token"):
+        async with app.run_test(size=(140, 50)) as pilot:
+            app.claims_table.show_token = crash  # type: ignore[method-assign]
+            await paste_hostile(pilot, app, make({"aud": "api://orders", "sub": "x"}))
+    report = printed.getvalue()
+    assert "crashed with a token" in report
+    assert "eyJ" not in report  # no part of any token
