@@ -145,6 +145,8 @@ def test_sign_in_log_lists_failures_by_correlation_id(sandbox: Sandbox) -> None:
     assert entry["appId"] == ORDERS_SYNC.client_id and entry["correlationId"] == correlation_id
     assert entry["status"]["errorCode"] == 7000215
     assert "Invalid client secret" in entry["status"]["failureReason"]
+    assert entry["resourceDisplayName"] == "Microsoft Graph"
+    assert entry["resourceId"] == "00000003-0000-0000-c000-000000000000"
     denied = app_token(sandbox, ORDERS_SYNC, "https://graph.microsoft.com/.default")
     assert graph(sandbox, "/auditLogs/signIns", denied).status_code == 403
 

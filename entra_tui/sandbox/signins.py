@@ -40,7 +40,9 @@ class SignInLog:
                        if (c := t.client(client_id)) is not None), None)
         username = form.get("username", "")
         user = tenant.user(username) if tenant and username else None
-        resource = form.get("resource") or form.get("scope", "").split(" ")[0]
+        resource = form.get("resource") or next(
+            (s.rpartition("/")[0] for s in form.get("scope", "").split() if "/" in s), "")
+        api = tenant.api_for_scope_resource(resource) if tenant and resource else None
         entry = {
             "id": str(uuid.uuid4()),
             "createdDateTime": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -54,7 +56,8 @@ class SignInLog:
             "correlationId": correlation_id,
             "conditionalAccessStatus": "notApplied",
             "isInteractive": form.get("grant_type") in ("authorization_code", "password"),
-            "resourceDisplayName": resource or None,
+            "resourceDisplayName": api.name if api else None,
+            "resourceId": api.client_id if api else None,
             "status": {"errorCode": error_code or 0,
                        "failureReason": failure_reason if error_code else None,
                        "additionalDetails": None},
