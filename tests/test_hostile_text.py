@@ -5,6 +5,7 @@ markup (`[/]` crashed the app, `[@click=...]` ran an action). Each must arrive i
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import json
@@ -270,3 +271,22 @@ async def test_a_crash_report_shows_no_token_in_its_locals(app: EntraTuiApp) -> 
     report = printed.getvalue()
     assert "crashed with a token" in report
     assert "eyJ" not in report  # no part of any token
+
+
+async def test_huge_numbers_and_long_claims_neither_crash_nor_freeze_the_tui(
+        app: EntraTuiApp) -> None:
+    """A 5,000-digit `exp` crashed the app (Python's int/str digit limit); presentation mode
+    (`m`) froze it on a 4,000-character claim (a backtracking expression). No time is
+    asserted: the test timeout ends a freeze."""
+    header = make({}).split(".")[0]
+    payload = ('{"aud":"api://orders","exp":' + "9" * 5000 + ',"iat":1e999,"nbf":-1e400,'
+               '"colons":"' + ":" * 4000 + 'g","mail":"' + "a" * 100_000 + '@x"}')
+    token = f"{header}.{base64.urlsafe_b64encode(payload.encode()).decode().rstrip('=')}.c2ln"
+    async with app.run_test(size=(140, 50), notifications=True) as pilot:
+        await paste_hostile(pilot, app, token)
+        assert app.viewing is not None
+        assert "9" * 40 in screen_text(app)  # the number is shown, as its digits
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.presentation
+        assert_inert(app)
