@@ -177,7 +177,9 @@ def build_app(*, config: Path | None = None, demo: bool = False,
     else:
         path = config or default_config_path()
         session = SessionManager()
-        subtitle = str(path)
+        from entra_tui.core.safe_text import safe_text
+
+        subtitle = safe_text(path)  # shown in the header: a path is text too
     profiles, error = None, None
     try:
         profiles = load_profiles(path)
