@@ -377,3 +377,21 @@ def test_user_tokens_from_msal_carry_the_tenant(sandbox: Sandbox, tmp_path: Path
         suffix = "/v2.0" if claims.get("ver") != "1.0" else "/"
         assert claims["tid"] == CONTOSO.tenant_id
         assert claims["iss"] == f"{sandbox.base_url}/{CONTOSO.tenant_id}{suffix}"
+
+
+def test_a_user_token_for_a_certificate_client_says_azpacr_2(sandbox: Sandbox) -> None:
+    """A confidential client that proves itself with a certificate: "2" (v1: appidacr)."""
+    from entra_tui.core.certificates import client_assertion, load_certificate_credential
+
+    endpoint = f"{sandbox.base_url}/{CONTOSO.tenant_id}/oauth2/v2.0/token"
+    credential = load_certificate_credential(str(sandbox.certificate_path(BILLING.slug)))
+    answer = requests.post(endpoint, data={
+        "grant_type": "password", "client_id": BILLING.client_id, "username": ADELE.upn,
+        "password": ADELE.password, "scope": "openid profile email",
+        "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        "client_assertion": client_assertion(credential, audience=endpoint,
+                                             client_id=BILLING.client_id)},
+        verify=str(sandbox.ca_path), timeout=20)
+    assert answer.status_code == 200, answer.text
+    access = decode_token(answer.json()["access_token"]).claims
+    assert access.get("azpacr", access.get("appidacr")) == "2"
