@@ -70,21 +70,29 @@ class CredentialWatch:
     Costs about a microsecond per file: it runs on every acquisition, cache hits included.
     """
 
-    __slots__ = ("_names", "_paths", "stamp")
+    __slots__ = ("_names", "_one_file", "_paths", "stamp")
 
     def __init__(self, names: tuple[str, ...], paths: tuple[str, ...]) -> None:
         self._names = names
         self._paths = paths
+        # One file and no variable (a `file:` secret, a PEM certificate): the common case,
+        # checked with a single stat and no further calls (it runs on every cache hit).
+        self._one_file = os.fsencode(paths[0]) if not names and len(paths) == 1 else None
         self.stamp = self.take()
 
     def take(self) -> tuple[object, ...]:
-        if not self._names and len(self._paths) == 1:  # the common case, kept lean
-            return (_file_stamp(self._paths[0]),)
         get = os.environ.get
         return (*[hash(get(name)) for name in self._names],
                 *[_file_stamp(path) for path in self._paths])
 
     def changed(self) -> bool:
+        if self._one_file is not None:
+            try:
+                info = os.stat(self._one_file)
+            except OSError:
+                return self.stamp != (None,)
+            return self.stamp != ((info.st_ino, info.st_size, info.st_mtime_ns,
+                                   info.st_ctime_ns),)
         return self.take() != self.stamp
 
 
