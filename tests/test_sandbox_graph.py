@@ -188,7 +188,7 @@ def test_arm_subscriptions_tenants_and_metadata(sandbox: Sandbox) -> None:
         "Bearer authorization_uri=")
     assert session.get(f"{base}/subscriptions", headers=bearer(token)).json()["error"][
         "code"] == "MissingApiVersionParameter"
-    (cloud,) = session.get(f"{base}/metadata/endpoints?api-version=2022-09-01").json()
+    cloud = session.get(f"{base}/metadata/endpoints?api-version=2022-09-01").json()
     assert cloud["resourceManager"] == f"{base}/"
     assert cloud["authentication"]["loginEndpoint"] == f"{sandbox.base_url}/"
 

@@ -100,16 +100,18 @@ def tenant_json(tenant: Any) -> dict[str, Any]:
 
 
 def metadata(base_url: str, api_version: str) -> Any:
-    """The cloud's endpoints, as ARM's /metadata/endpoints lists them: the 2022-09-01 shape
-    (a list of clouds, which the Azure CLI reads for a custom cloud), or the older single
-    object for earlier versions. Resources keep their real identifiers; endpoints are ours."""
+    """The cloud's endpoints, as a private cloud's ARM answers /metadata/endpoints (one cloud
+    object, as Azure Stack Hub's does; management.azure.com lists all public clouds instead):
+    the 2019-05-01+ shape, which `az cloud register --endpoint-resource-manager` reads with
+    api-version 2022-09-01, or the older shape for earlier versions. Resources keep their real
+    identifiers; endpoints are the sandbox's."""
     login = f"{base_url}/"
     if api_version < "2019-05-01":
         return {"galleryEndpoint": "", "graphEndpoint": f"{base_url}/graph/",
                 "portalEndpoint": "", "authentication": {
                     "loginEndpoint": login,
                     "audiences": [ARM_CLASSIC_RESOURCE, ARM_RESOURCE]}}
-    return [{
+    return {
         "portal": "", "authentication": {
             "loginEndpoint": login, "audiences": [ARM_CLASSIC_RESOURCE, ARM_RESOURCE],
             "tenant": "common", "identityProvider": "AAD"},
@@ -124,4 +126,4 @@ def metadata(base_url: str, api_version: str) -> Any:
         "appInsightsTelemetryChannelResourceId": "", "attestationResourceId": "",
         "synapseAnalyticsResourceId": "", "logAnalyticsResourceId": "",
         "ossrDbmsResourceId": "",
-    }]
+    }
