@@ -17,9 +17,11 @@ from entra_keys_server import (
     DOMAIN,
     OTHER_TENANT,
     TENANT,
+    V2_TEMPLATE,
     SigningKey,
     World,
     entra_world,
+    json_reply,
     v1_claims,
     v1_issuer,
     v2_claims,
@@ -248,3 +250,21 @@ def test_an_authority_of_another_cloud_is_not_asked(world_fresh: World) -> None:
     target, _ = gov.key_target(decode_token(world_fresh.common.sign(v1_claims(TENANT))),
                                "https://login.microsoftonline.us")
     assert target is not None and target.origin == "https://login.microsoftonline.us"
+
+
+def test_rolled_over_keys_are_fetched_again(world_fresh: World) -> None:
+    """Keys cached for the session; a kid not seen yet fetches them once more (rollover)."""
+    keys = fetcher(world_fresh)
+    old = decode_token(world_fresh.common.sign(v2_claims(OTHER)))
+    assert keys.verify(old).state is SignatureState.VERIFIED
+    path = f"/{OTHER}/discovery/v2.0/keys"
+    saved = world_fresh.entra.routes[path]
+    rolled = SigningKey("rolled-key-2")
+    world_fresh.entra.routes[path] = json_reply({"keys": [
+        world_fresh.common.jwk(V2_TEMPLATE), rolled.jwk(V2_TEMPLATE)]})
+    try:
+        result = keys.verify(decode_token(rolled.sign(v2_claims(OTHER))))
+    finally:
+        world_fresh.entra.routes[path] = saved
+    assert result.state is SignatureState.VERIFIED, result.reason
+    assert world_fresh.entra.requests.count(path) == 2

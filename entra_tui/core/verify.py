@@ -302,13 +302,18 @@ class KeyFetcher:
                     if target.version == "1.0" else
                     f"{target.origin}/{tenant_path}/v2.0/.well-known/openid-configuration")
         label = f"tenant {target.tenant}'s v{target.version} keys"
+        with self._lock:
+            cached = metadata in self._cache
         try:
             keys, jwks_uri = self._keys_from(metadata, target, token)
+            candidates = _candidates(keys, kid)
+            if not candidates and cached:  # keys roll over: a kid we have not seen yet
+                keys, jwks_uri = self._keys_from(metadata, target, token, refresh=True)
+                candidates = _candidates(keys, kid)
         except KeyFetchError as exc:
             return Verification(SignatureState.NOT_CHECKED, str(exc))
         except _IssuerMismatch as exc:
             return Verification(SignatureState.FAILED, str(exc), metadata)
-        candidates = _candidates(keys, kid)
         if candidates:
             return _verify_candidates(token, candidates, jwks_uri, label,
                                       token.claims.get("iss"))
@@ -413,10 +418,10 @@ class KeyFetcher:
         tenant = entra.tenant if entra is not None else own[1] if own is not None else None
         return tenant.lower() if is_guid(tenant) else None
 
-    def _keys_from(self, metadata_url: str, target: KeyTarget,
-                   token: DecodedToken) -> tuple[list[dict[str, Any]], str]:
+    def _keys_from(self, metadata_url: str, target: KeyTarget, token: DecodedToken,
+                   refresh: bool = False) -> tuple[list[dict[str, Any]], str]:
         """Read a discovery document, bind it to the token's issuer, fetch its keys."""
-        document = self._get_json(metadata_url, target.origin)
+        document = self._get_json(metadata_url, target.origin, refresh)
         if not isinstance(document, dict):
             raise KeyFetchError(f"{metadata_url} is not a discovery document")
         issuer = document.get("issuer")
@@ -432,11 +437,11 @@ class KeyFetcher:
             raise KeyFetchError(f"the discovery document at {metadata_url} names keys at "
                                 f"{_short(document.get('jwks_uri'), 120)}, which is not on "
                                 f"{target.origin}; keys are fetched from nowhere else")
-        return _keys_of(self._get_json(jwks_uri, target.origin)), jwks_uri
+        return _keys_of(self._get_json(jwks_uri, target.origin, refresh)), jwks_uri
 
-    def _get_json(self, url: str, origin: str) -> Any:
+    def _get_json(self, url: str, origin: str, refresh: bool = False) -> Any:
         with self._lock:
-            if url in self._cache:
+            if url in self._cache and not refresh:
                 return self._cache[url]
         import requests
         import urllib3
