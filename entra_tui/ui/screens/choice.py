@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -34,10 +35,11 @@ class Choice(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="choice-box"):
-            yield OptionList(*[Option(label, id=key) for key, label in self.choices],
+            # Text prompts, never markup: labels name paths from the environment.
+            yield OptionList(*[Option(Text(label), id=key) for key, label in self.choices],
                              id="choice-list")
             if self.note:
-                yield Static(self.note, id="choice-note")
+                yield Static(Text(self.note), id="choice-note")
 
     def on_mount(self) -> None:
         self.query_one("#choice-box").border_title = self.title_text
