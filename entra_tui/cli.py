@@ -45,7 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "times and state. Accepts Bearer values, Authorization headers and "
                     "redirect URLs. Exit codes: 0 ok, 3 unreadable input, 4 signature failed, "
                     "5 validation failed, 6 signature could not be checked.")
-    decode.add_argument("token", nargs="?", help="the token, or - (default) to read stdin")
+    decode.add_argument("token", nargs="?",
+                        help="the token, or - (default) to read stdin; prefer stdin "
+                             "(printf %%s \"$TOKEN\" | entra-tui decode): a command line is "
+                             "visible to other local users in ps and /proc/PID/cmdline")
     decode.add_argument("--json", action="store_true", help="print one JSON object")
     decode.add_argument("--verify", action="store_true",
                         help="verify the signature with the issuer's published keys "
