@@ -151,6 +151,8 @@ def test_hostile_issuers_never_reach_the_attacker(fresh: World) -> None:
         outcomes[name] = result.state
         assert_not_verified(result)
         assert fresh.attacker.requests == [], name
+        # Refused at parsing: no key target at all, so nothing is fetched from anywhere.
+        assert KeyFetcher().key_target(token)[0] is None, name
         # and through the validation report, by default
         report = {c.name: c for c in validation_report(token, Expectations(), time.time(),
                                                        result)}
@@ -212,6 +214,19 @@ def test_redirect_from_an_allowed_host_is_not_followed(fresh: World) -> None:
     result = fetcher(fresh).verify(own, authority_host=fresh.entra.origin)
     assert result.state is SignatureState.NOT_CHECKED
     assert fresh.attacker.requests == []
+
+
+def test_a_trusted_authority_issuer_is_spelled_exactly(fresh: World) -> None:
+    keys = fetcher(fresh)
+    origin = fresh.entra.origin
+    for iss, version in ((f"{origin}/{TENANT}/v2.0", "2.0"), (f"{origin}/{TENANT}/", "1.0")):
+        target, _ = keys.key_target(decode_token(forge({"alg": "RS256"}, {"iss": iss}, b"s")))
+        assert target is not None and target.version == version and target.origin == origin
+    for iss in (f"{origin}/{TENANT}", f"{origin}/{TENANT}/v2.0/", f"{origin}/{TENANT}/v1.0",
+                f"{origin}//{TENANT}/v2.0", f"{origin}/../v2.0", f"{origin}:1/{TENANT}/v2.0",
+                f"{origin}/{TENANT}/v2.0?x", f"{origin.upper()}/{TENANT}/v2.0"):
+        token = decode_token(forge({"alg": "RS256"}, {"iss": iss}, b"s"))
+        assert keys.key_target(token)[0] is None, iss
 
 
 def test_hostile_authorities_are_refused(fresh: World) -> None:
