@@ -174,4 +174,4 @@ async def test_filter_by_typing_and_state_per_profile(demo: tuple[EntraTuiApp, F
         assert profiles.ordered == []
         assert "No profile matches 'zzz'" in text_of(app, "#profiles-message")
         await pilot.press("escape")
-        assert len(profiles.ordered) == 14 and app.focused is profiles
+        assert len(profiles.ordered) == 19 and app.focused is profiles
