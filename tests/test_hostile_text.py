@@ -227,6 +227,9 @@ async def test_hostile_profile_names_in_list_palette_dialogs_and_toasts(
         await pilot.press(*"switch")
         await pilot.pause(0.3)
         assert_inert(app)
+        await pilot.press("escape", "e")  # the editor's title names the profile
+        await pilot.pause()
+        assert_inert(app)
         await pilot.press("escape")
         app.notify("[/] [@click=app.quit]x[/] \x1b]2;t\x07", title="[b]\x1b[2J")
         await pilot.pause()
@@ -290,3 +293,28 @@ async def test_huge_numbers_and_long_claims_neither_crash_nor_freeze_the_tui(
         await pilot.pause()
         assert app.presentation
         assert_inert(app)
+
+
+async def test_pasted_controls_are_shown_escaped_in_the_paste_dialog(app: EntraTuiApp) -> None:
+    """The paste dialog's text area draws what it holds: a terminal paste (or `P`, the
+    system clipboard) with escape sequences must not reach the terminal raw."""
+    from textual import events
+
+    async with app.run_test(size=(140, 50)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        area = app.screen.query_one(TokenTextArea)
+        app.post_message(events.Paste(f"{OSC_TITLE}{OSC_CLIPBOARD}\u202e\tjunk\r\n"))
+        await pilot.pause()
+        assert "\\x1b]2;pwned\\x07" in area.text and "\t" in area.text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PasteDialog)  # not a token: said so, text kept
+        assert_inert(app)
+        area.text = ""
+        app.post_message(events.Paste(f"Authorization: Bearer {make({'aud': 'x'})}\r\n"))
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, PasteDialog)
+        assert app.viewing is not None and app.viewing.token.claims == {"aud": "x"}

@@ -15,6 +15,7 @@ from textual.widgets import Label, Static, TextArea
 
 from entra_tui.core.errors import TokenDecodeError
 from entra_tui.core.paste import PastedToken, extract_token
+from entra_tui.core.safe_text import safe_text
 from entra_tui.core.token import DecodedToken, decode_token
 from entra_tui.ui.inert import inert
 
@@ -32,6 +33,18 @@ class TokenTextArea(TextArea):
             self.post_message(self.Submitted())
             return
         await super()._on_key(event)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """A paste goes in inert: the text area draws what it holds, escapes included.
+        (Textual calls each class's handler in turn: TextArea's own inserts the text.)"""
+        event.text = inert_paste(event.text)
+
+
+def inert_paste(text: str) -> str:
+    """Pasted text with its line breaks and tabs kept (they separate a header from a token)
+    and every other control, bidi or invisible character shown escaped."""
+    return "\n".join("\t".join(safe_text(part) for part in line.split("\t"))
+                     for line in text.replace("\r\n", "\n").split("\n"))
 
 
 class PasteDialog(ModalScreen[tuple[PastedToken, DecodedToken] | None]):
@@ -56,7 +69,7 @@ class PasteDialog(ModalScreen[tuple[PastedToken, DecodedToken] | None]):
         with Vertical(id="paste-box"):
             yield Label("Paste a token, a Bearer value, an Authorization header or a URL "
                         "with access_token= / id_token=. Enter inspects, Esc cancels.")
-            yield TokenTextArea(self._initial, id="paste-text", soft_wrap=True)
+            yield TokenTextArea(inert_paste(self._initial), id="paste-text", soft_wrap=True)
             yield Static(id="paste-problem")
 
     def on_mount(self) -> None:

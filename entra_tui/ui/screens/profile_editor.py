@@ -20,6 +20,7 @@ from textual.widgets import Input, Label, Select, Static
 from entra_tui.core.errors import ConfigError
 from entra_tui.core.profile_store import check_name
 from entra_tui.core.profiles import FLOWS, check_profile_table
+from entra_tui.core.safe_text import safe_text
 from entra_tui.ui.inert import inert, inert_markup
 
 
@@ -219,8 +220,10 @@ def _flatten(table: dict[str, Any]) -> dict[str, Any]:
 
 
 def _text(value: Any) -> str:
+    """A field's value as the form shows it; controls and the like from the file are shown
+    escaped (an Input draws what it holds), and saved so if the field is saved."""
     if value is None:
         return ""
     if isinstance(value, list):
-        return " ".join(str(v) for v in value)
-    return str(value)
+        return safe_text(" ".join(str(v) for v in value))
+    return safe_text(value)
