@@ -51,6 +51,8 @@ def test_v1_and_v2_discovery_as_entra_publishes_them(sandbox: Sandbox) -> None:
     v2 = session.get(f"{base}/{tid}/v2.0/.well-known/openid-configuration").json()
     v2_keys = session.get(v2["jwks_uri"]).json()["keys"]
     assert v2["jwks_uri"] == f"{base}/{tid}/discovery/v2.0/keys"
+    assert v2["msgraph_host"] == v1["msgraph_host"] == "graph.microsoft.com"
+    assert "preferred_username" in v2["claims_supported"] and "amr" in v1["claims_supported"]
     assert [k["issuer"] for k in v2_keys] == [f"{base}/{{tenantid}}/v2.0"]
     assert {k["kid"] for k in v1_keys} == {k["kid"] for k in v2_keys}  # one key, two shapes
     common = session.get(f"{base}/common/v2.0/.well-known/openid-configuration").json()

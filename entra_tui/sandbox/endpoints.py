@@ -133,8 +133,16 @@ class Endpoints:
             "authorization_endpoint": f"{root}/oauth2/v2.0/authorize",
             "device_authorization_endpoint": f"{root}/oauth2/v2.0/devicecode",
             "end_session_endpoint": f"{root}/oauth2/v2.0/logout",
+            "http_logout_supported": True,
+            "frontchannel_logout_supported": True,
+            "claims_supported": ["sub", "iss", "cloud_instance_name", "cloud_instance_host_name",
+                                 "cloud_graph_host_name", "msgraph_host", "aud", "exp", "iat",
+                                 "auth_time", "acr", "nonce", "preferred_username", "name",
+                                 "tid", "ver", "at_hash", "c_hash", "email"],
             "tenant_region_scope": "EU",
             "cloud_instance_name": "sandbox.entra-tui",
+            "cloud_graph_host_name": "graph.windows.net",
+            "msgraph_host": "graph.microsoft.com",
         }
 
     # --- token endpoint -------------------------------------------------------------------
