@@ -200,3 +200,23 @@ def test_graph_token_from_msal_cache_still_works(sandbox: Sandbox) -> None:
     assert cached["token_source"] == "cache"
     assert graph(sandbox, "/organization", cached["access_token"]).json()["value"][0][
         "id"] == CONTOSO.tenant_id
+
+
+def test_expired_tokens_are_refused_by_graph_and_arm(sandbox: Sandbox) -> None:
+    from entra_tui.sandbox.access_tokens import sign_for
+    from entra_tui.sandbox.first_party import ARM, GRAPH
+
+    key = sandbox._server.endpoints.signing_key  # noqa: SLF001 - the sandbox's own signer
+    issuer = f"{sandbox.base_url}/{CONTOSO.tenant_id}/"
+    claims = {"iss": issuer, "iat": 1, "nbf": 1, "exp": 2, "tid": CONTOSO.tenant_id,
+              "oid": DIRECTORY_READER.object_id, "roles": ["User.Read.All"], "ver": "1.0"}
+    expired_graph = sign_for(GRAPH, {"aud": "https://graph.microsoft.com", **claims}, key)
+    response = graph(sandbox, "/users", expired_graph)
+    assert response.status_code == 401 and "expired" in response.json()["error"]["message"]
+    expired_arm = sign_for(ARM, {"aud": "https://management.azure.com/", **claims}, key)
+    response = http(sandbox).get(f"{sandbox.base_url}/arm/tenants?api-version=2022-12-01",
+                                 headers=bearer(expired_arm))
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "ExpiredAuthenticationToken"
+    fresh = sign_for(GRAPH, {**claims, "aud": "https://graph.microsoft.com", "exp": 2**33}, key)
+    assert graph(sandbox, "/users", fresh).status_code == 200  # the same token, in date

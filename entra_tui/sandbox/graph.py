@@ -104,6 +104,7 @@ class View:
             if self.call.app_only:
                 raise BadRequest("/me request is only valid with delegated authentication "
                                  "flow.")
+            self.need(("User.Read", "User.ReadWrite", *READ_USERS))
             return self.entity("users", user_json(self.me()))
         if rest == ["organization"]:
             self.need(("User.Read", "Organization.Read.All", *READ_USERS))
