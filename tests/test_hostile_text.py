@@ -48,7 +48,8 @@ CLAIMS: dict[str, Any] = {
     **{f"{value}name{n}": value for n, value in enumerate(HOSTILE_VALUES)},
 }
 HEADER = {"alg": f"RS256{OSC_TITLE}", "typ": "JWT", "kid": f"[/]{OSC_CLIPBOARD}{SPOOF}"}
-TOKEN = make(CLAIMS, HEADER)
+# The signature part is not base64url-checked when decoding: it carries controls too.
+TOKEN = make(CLAIMS, HEADER).rsplit(".", 1)[0] + f".sig{OSC_TITLE}‮[/]nature"
 
 
 def decode(*args: str) -> subprocess.CompletedProcess[str]:
@@ -183,6 +184,9 @@ async def test_pasted_hostile_token_is_shown_inert_in_every_view(app: EntraTuiAp
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, RawView)
+        assert_inert(app)
+        await pilot.press("s")  # the encoded token revealed: its signature part is text too
+        await pilot.pause()
         assert_inert(app)
         await pilot.press("escape", "V")
         await pilot.pause()

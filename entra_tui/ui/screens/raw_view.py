@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from entra_tui.core.masking import Masker, mask_edges
+from entra_tui.core.safe_text import safe_text
 from entra_tui.core.token import DecodedToken
 
 SEGMENT_STYLES = ("bold red", "bold magenta", "bold cyan")
@@ -75,12 +76,13 @@ def _json(data: object, masker: Masker | None) -> Syntax:
 
 def _segments(token: DecodedToken, *, reveal: bool) -> Text:
     if not reveal:
-        return Text.assemble((mask_edges(token.raw), "bold"),
+        return Text.assemble((safe_text(mask_edges(token.raw)), "bold"),
                              (f"  ({len(token.raw):,} characters hidden: s reveals, "
                               "c in the main view copies)", "dim"))
     text = Text()
     for index, segment in enumerate(token.segments):
         if index:
             text.append(".", style="bold")
-        text.append(segment, style=SEGMENT_STYLES[index % 3])
+        # The signature part is not checked as base64url when decoding: it can hold anything.
+        text.append(safe_text(segment), style=SEGMENT_STYLES[index % 3])
     return text
