@@ -12,6 +12,8 @@ import uuid
 
 import jwt
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sandbox_clients import (
     ADELE,
     ARM_DEPLOYER,
@@ -27,6 +29,7 @@ from sandbox_clients import (
 )
 
 from entra_tui.sandbox import Sandbox
+from entra_tui.sandbox.wire import Request
 
 LEGACY_JOB = CONTOSO.clients[5]
 
@@ -220,3 +223,32 @@ def test_expired_tokens_are_refused_by_graph_and_arm(sandbox: Sandbox) -> None:
     assert response.json()["error"]["code"] == "ExpiredAuthenticationToken"
     fresh = sign_for(GRAPH, {**claims, "aud": "https://graph.microsoft.com", "exp": 2**33}, key)
     assert graph(sandbox, "/users", fresh).status_code == 200  # the same token, in date
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(method=st.sampled_from(["GET", "POST", "DELETE"]),
+       path=st.sampled_from([
+           "/graph/v1.0/me", "/graph/v1.0/users/{x}", "/graph/v1.0/users/{x}/memberOf",
+           "/graph/v1.0/groups/{x}", "/graph/v1.0/applications(appId='{x}')",
+           "/graph/v1.0/applications?$filter={x}", "/graph/v1.0/servicePrincipals/{x}",
+           "/graph/v1.0/servicePrincipals?$filter=appId eq '{x}'&$top={x}",
+           "/graph/v1.0/users?$skiptoken={x}", "/graph/v1.0/directoryObjects/getByIds",
+           "/graph/v1.0/auditLogs/signIns?$filter={x}", "/graph/{x}", "/arm/{x}",
+           "/arm/subscriptions?api-version={x}", "/arm/metadata/endpoints?api-version={x}",
+           "/common/{x}", "/organizations/oauth2/v2.0/token", "/common/oauth2/token",
+           "/contoso.onmicrosoft.com/oauth2/token", "/{x}/discovery/keys"]),
+       value=st.text(max_size=40), body=st.binary(max_size=200),
+       authorization=st.sampled_from(["", "Bearer ", "Bearer x.y.z", "Basic abc", "TOKEN"]))
+def test_graph_and_arm_answer_anything_without_failing(
+        sandbox: Sandbox, method: str, path: str, value: str, body: bytes,
+        authorization: str) -> None:
+    if authorization == "TOKEN":
+        authorization = f"Bearer {_FUZZ_TOKENS.setdefault('t', reader_token(sandbox))}"
+    request = Request(method, path.replace("{x}", value), {"authorization": authorization}, body)
+    response = sandbox._server.endpoints.handle(request)  # noqa: SLF001 - no sockets needed
+    assert 200 <= response.status < 500, response.body[:300]
+    json.loads(response.body)
+
+
+_FUZZ_TOKENS: dict[str, str] = {}
