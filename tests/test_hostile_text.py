@@ -188,6 +188,8 @@ async def test_pasted_hostile_token_is_shown_inert_in_every_view(app: EntraTuiAp
         await pilot.press("s")  # the encoded token revealed: its signature part is text too
         await pilot.pause()
         assert_inert(app)
+        segments = str(app.screen.query_one("#raw-segments", Static).content)
+        assert "sig\\x1b]2;pwned" in segments and not unsafe_in(segments)
         await pilot.press("escape", "V")
         await pilot.pause()
         assert isinstance(app.screen, ReportView)
