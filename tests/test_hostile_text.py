@@ -324,3 +324,16 @@ async def test_pasted_controls_are_shown_escaped_in_the_paste_dialog(app: EntraT
         await pilot.pause()
         assert not isinstance(app.screen, PasteDialog)
         assert app.viewing is not None and app.viewing.token.claims == {"aud": "x"}
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_profiles_command_prints_hostile_names_inert(tmp_path: Path, as_json: bool) -> None:
+    path = tmp_path / "profiles.toml"
+    path.write_text(PROFILES, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "entra_tui", "profiles", "--config", str(path),
+                           *(["--json"] if as_json else [])],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    for line in done.stdout.splitlines():
+        assert not unsafe_in(line), repr(line)
+    assert "evil[/]\\" in done.stdout
