@@ -6,6 +6,7 @@ from pathlib import Path
 
 from conftest import SIZE, FakeClock, wait_until
 from test_profile_store import ORIGINAL
+from textual import events
 from textual.command import CommandPalette
 
 from entra_tui.cli import build_app
@@ -16,7 +17,9 @@ from entra_tui.ui.app import EntraTuiApp
 async def run_command(pilot: object, app: EntraTuiApp, query: str) -> None:
     await pilot.press("ctrl+p")  # type: ignore[attr-defined]
     await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
-    await pilot.press(*query)  # type: ignore[attr-defined]
+    # Pasted as a terminal pastes (the app forwards it to the focused search box): one search,
+    # where typing it key by key ran one per letter (~0.1 s each) and checked nothing more.
+    app.post_message(events.Paste(query))
     await wait_until(pilot, lambda: app.screen.query("CommandList Option").results()
                      and query.split()[-1].lower() in str(
                          app.screen.query_one("CommandList").get_option_at_index(0).prompt)
