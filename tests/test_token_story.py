@@ -118,3 +118,16 @@ def test_managed_identity_token_names_the_identity_and_its_resource() -> None:
     system = story({"aud": ARM, "iss": V1_ISS, "appid": "c", "appidacr": "2",
                     "xms_mirid": az_rid, "ver": "1.0"})
     assert "Managed identity (system-assigned) orders-web" in system
+
+
+def test_entra_layout_on_another_host_is_told_as_entra_elsewhere() -> None:
+    # The sandbox (or a private cloud) issues with Entra's layout for the token's own tid.
+    text = story({"aud": ARM, "iss": f"https://127.0.0.1:8443/{TID}/", "appid": "c",
+                  "appidacr": "1", "tid": TID, "ver": "1.0"})
+    assert text.startswith("Entra v1.0 access token")
+    assert "Issued by https://127.0.0.1:8443, not a Microsoft host" in text
+    assert "no application permissions granted" in text
+    # Another tenant's path, or no tid: not Entra's layout, so not called Entra.
+    other = story({"aud": "x", "iss": f"https://127.0.0.1:8443/{TID}/v2.0", "azp": "c",
+                   "scp": "a", "tid": "another"})
+    assert "not issued by Microsoft Entra" in other

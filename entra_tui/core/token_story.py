@@ -43,15 +43,16 @@ ACCESS_TOKEN_CLAIMS = ("scp", "appid", "azp", "idtyp")
 
 
 class Issuer(NamedTuple):
-    """Who made the token: `entra`, `b2c`, `external_id`, or `other`."""
+    """Who made the token: `entra`, `entra_elsewhere` (Entra's layout on another host),
+    `b2c`, `external_id`, or `other`."""
 
     family: str
     policy: str | None = None
 
     @property
     def label(self) -> str:
-        return {"entra": "Entra", "b2c": "Azure AD B2C",
-                "external_id": "Entra External ID"}.get(self.family, "")
+        return {"b2c": "Azure AD B2C", "external_id": "Entra External ID",
+                "other": ""}.get(self.family, "Entra")
 
 
 def issuer_of(claims: dict[str, Any]) -> Issuer:
@@ -64,7 +65,22 @@ def issuer_of(claims: dict[str, Any]) -> Issuer:
         return Issuer("external_id")
     if host in ENTRA_ISSUER_HOSTS:
         return Issuer("entra")
+    if isinstance(iss, str) and _entra_shaped(iss, claims.get("tid")):
+        return Issuer("entra_elsewhere")
     return Issuer("other")
+
+
+def _entra_shaped(iss: str, tid: Any) -> bool:
+    """An https issuer laid out as Entra lays it out (`/{tid}/` for v1, `/{tid}/v2.0` for
+    v2) for the token's own `tid`: a sandbox, a private cloud, or a proxy in front of Entra.
+    Only the story uses this; the signature check has its own, strict rules."""
+    if not isinstance(tid, str) or not tid or not iss.startswith("https://"):
+        return False
+    try:
+        path = urlsplit(iss).path
+    except ValueError:
+        return False
+    return path in (f"/{tid}/", f"/{tid}/v2.0", f"/{tid}/v2.0/")
 
 
 def is_id_token(token: DecodedToken) -> bool:
@@ -99,9 +115,13 @@ def tell(token: DecodedToken) -> list[str]:
                                else "without an issuer") + " (not issued by Microsoft Entra)")
     else:
         facts.append(f"{issuer.label} {'v' + version + ' ' if version else ''}{kind}"
-                     + ("" if version or issuer.family != "entra" else " (version not stated)"))
+                     + ("" if version or issuer.family not in ("entra", "entra_elsewhere")
+               else " (version not stated)"))
         if issuer.policy:
             facts.append(f"User flow / policy {issuer.policy}")
+        if issuer.family == "entra_elsewhere":
+            facts.append(f"Issued by {_origin(claims['iss'])}, not a Microsoft host "
+                         "(a sandbox, private cloud or proxy)")
     aud = claims.get("aud")
     if isinstance(aud, str):
         named = app_name(aud)
@@ -182,6 +202,11 @@ def _b2c_policy(claims: dict[str, Any]) -> str | None:
     if isinstance(acr, str) and acr.lower().startswith("b2c_"):
         return acr
     return None
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _host(url: str) -> str:
