@@ -48,8 +48,9 @@ CLAIMS: dict[str, Any] = {
     **{f"{value}name{n}": value for n, value in enumerate(HOSTILE_VALUES)},
 }
 HEADER = {"alg": f"RS256{OSC_TITLE}", "typ": "JWT", "kid": f"[/]{OSC_CLIPBOARD}{SPOOF}"}
-# The signature part is not base64url-checked when decoding: it carries controls too.
-TOKEN = make(CLAIMS, HEADER).rsplit(".", 1)[0] + f".sig{OSC_TITLE}‮[/]nature"
+TOKEN = make(CLAIMS, HEADER)
+# A signature part that is not base64url is refused when decoding, so it never reaches a view.
+HOSTILE_SIGNATURE_TOKEN = TOKEN.rsplit(".", 1)[0] + f".sig{OSC_TITLE}‮[/]nature"
 
 
 def decode(*args: str) -> subprocess.CompletedProcess[str]:
@@ -189,7 +190,7 @@ async def test_pasted_hostile_token_is_shown_inert_in_every_view(app: EntraTuiAp
         await pilot.pause()
         assert_inert(app)
         segments = str(app.screen.query_one("#raw-segments", Static).content)
-        assert "sig\\x1b]2;pwned" in segments and not unsafe_in(segments)
+        assert not unsafe_in(segments)
         await pilot.press("escape", "V")
         await pilot.pause()
         assert isinstance(app.screen, ReportView)
@@ -337,3 +338,12 @@ def test_profiles_command_prints_hostile_names_inert(tmp_path: Path, as_json: bo
     for line in done.stdout.splitlines():
         assert not unsafe_in(line), repr(line)
     assert "evil[/]\\" in done.stdout
+
+
+def test_a_hostile_signature_part_is_refused_without_echoing_it() -> None:
+    done = subprocess.run([sys.executable, "-m", "entra_tui", "decode"],
+                          input=HOSTILE_SIGNATURE_TOKEN, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 3
+    assert "signature is not valid base64url" in done.stderr
+    assert not unsafe_in(done.stdout + done.stderr) and "pwned" not in done.stderr

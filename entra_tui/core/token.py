@@ -27,6 +27,7 @@ class TokenKind(Enum):
     OPAQUE = "opaque token"
 
 
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*={0,2}\Z")  # empty: unsigned (alg: none)
 _OPAQUE = re.compile(r"^[A-Za-z0-9\-_.~+/=]{20,}$")
 _OPAQUE_MESSAGE = ("this is an opaque token, not a JWT (for example a refresh token or a "
                    "personal-account ticket); only the service that issued it can read it")
@@ -128,6 +129,8 @@ def decode_token(raw: str) -> DecodedToken:
             raise TokenDecodeError(f"{_OPAQUE_MESSAGE} ({exc})", kind=TokenKind.OPAQUE) from None
         raise
     claims = _decode_json_part(parts[1], "payload")
+    if not _BASE64URL.match(parts[2]):
+        raise TokenDecodeError("the signature is not valid base64url")
     return DecodedToken(raw=token, header=header, claims=claims, signature=parts[2])
 
 
