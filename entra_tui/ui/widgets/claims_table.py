@@ -8,9 +8,11 @@ anew after each change (~35 ms for a token here)."""
 from __future__ import annotations
 
 import bisect
-import textwrap
 from collections.abc import Callable
+from typing import Any
 
+from rich.cells import cell_len
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -37,15 +39,17 @@ KEPT_TOKENS = 6
 
 
 class Row:
-    """One claim: its cells, wrapped into lines on first draw, and its styled lines.
+    """One claim: its cells, the lines each cell wraps into (the same lines give the row's
+    height and are drawn), joined into strips on first draw, and its styled lines.
     (Plain slotted classes here: dataclasses took ~1.5 ms each to create at start-up.)"""
 
-    __slots__ = ("name", "cells", "height", "lines", "styled")
+    __slots__ = ("name", "cells", "height", "wrapped", "lines", "styled")
 
     def __init__(self, name: str, cells: list[Text], height: int) -> None:
         self.name = name
         self.cells = cells
         self.height = height
+        self.wrapped: list[list[Text]] = []
         self.lines: list[Strip] | None = None
         self.styled: dict[tuple[int, int, int, bool], Strip] = {}
 
@@ -205,8 +209,10 @@ class ClaimsTable(ScrollView, can_focus=True):
         row = explained
         # The name comes from the token too; the value and note are made safe in the core
         # (a note's line breaks are ours, between safe pieces).
+        value = _list_lines(self._token.claims.get(row.name) if self._token else None,
+                            self._widths[1]) or row.value  # type: ignore[attr-defined]
         cells = [Text(safe_text(row.name), style="bold"),  # type: ignore[attr-defined]
-                 _value_cell(row.value, row.note, masker)]  # type: ignore[attr-defined]
+                 _value_cell(value, row.note, masker)]  # type: ignore[attr-defined]
         if self._widths[2]:
             cells.append(Text(row.meaning, style="dim"))  # type: ignore[attr-defined]
         elif row.meaning:  # type: ignore[attr-defined]
@@ -227,8 +233,13 @@ class ClaimsTable(ScrollView, can_focus=True):
     def _layout_rows(self) -> None:
         top = 0
         self._tops.clear()  # in place: a kept token shares these lists
+        console = self.app.console
         for row in self._rows:
-            row.height = _height(row.cells, self._widths)
+            # The row is as tall as its cells wrap to, with the very wrap that draws them
+            # (Rich's, by cell width: CJK and emoji take two columns each).
+            row.wrapped = [wrap_cell(cell, console, width) for cell, width
+                           in zip(row.cells, self._widths, strict=False)]
+            row.height = max(1, *(len(lines) for lines in row.wrapped))
             self._tops.append(top)
             top += row.height
         self._set_virtual_size()
@@ -296,10 +307,7 @@ class ClaimsTable(ScrollView, can_focus=True):
 
     def _row_lines(self, row: Row) -> list[Strip]:
         if row.lines is None:
-            console = self.app.console
-            wrapped = [cell.wrap(console, width) if width else []
-                       for cell, width in zip(row.cells, self._widths, strict=False)]
-            row.lines = _join(self, wrapped, self._widths, row.height)
+            row.lines = _join(self, row.wrapped, self._widths, row.height)
         return row.lines
 
     # --- cursor and mouse ---------------------------------------------------------------
@@ -353,8 +361,9 @@ def _join(widget: Widget, wrapped: list[list[Text]], widths: tuple[int, ...],
                 continue
             segments.append(Segment(" "))
             if number < len(cell_lines):
-                text = cell_lines[number]
-                text.truncate(width, pad=True)
+                text = cell_lines[number].copy()
+                # Lines come from wrap_cell and fit; should one not, it shows that it was cut.
+                text.truncate(width, overflow="ellipsis", pad=True)
                 segments.extend(text.render(console))
             else:
                 segments.append(Segment(" " * width))
@@ -375,14 +384,26 @@ def _value_cell(value: str, note: str, masker: Masker | None = None) -> Text:
     return text
 
 
-def _height(cells: list[Text], widths: tuple[int, ...]) -> int:
-    """Rows' wrapped height, computed without rendering: at spaces, folding longer words."""
-    return max(_lines(cell.plain, width) for cell, width in zip(cells, widths, strict=False)
-               if width)
-
-
-def _lines(text: str, width: int) -> int:
+def wrap_cell(cell: Text, console: Console, width: int) -> list[Text]:
+    """The lines `cell` is drawn as in a column `width` cells wide: Rich's wrap at spaces,
+    folding a word longer than the column. A one-line cell that fits is kept as it is (most
+    cells: no wrap needed to know it)."""
     if width <= 0:
-        return 1
-    return sum(len(textwrap.wrap(line, width, break_on_hyphens=False)) or 1
-               for line in text.split("\n"))
+        return []
+    plain = cell.plain
+    if "\n" not in plain and cell_len(plain) <= width:
+        return [cell]
+    return list(cell.wrap(console, width, overflow="fold"))
+
+
+def _list_lines(value: Any, width: int) -> str | None:
+    """A list of strings with an item wider than the value column, one item per line: joined
+    with ", " it folded inside items and left separators alone on a line (a lone `,` under
+    each GUID at some widths). None when the list fits the usual `a, b, c` form."""
+    if not (isinstance(value, list) and value and width > 0
+            and all(isinstance(v, str) for v in value)):
+        return None
+    items = [safe_text(v) for v in value]
+    if all(cell_len(item) < width for item in items):
+        return None
+    return "\n".join(items)
