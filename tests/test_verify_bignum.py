@@ -40,3 +40,17 @@ def test_a_signature_part_that_is_not_base64url_is_refused(signature: str) -> No
     payload = b64(json.dumps({"aud": "x"}).encode())
     with pytest.raises(TokenDecodeError, match="signature is not valid base64url"):
         decode_token(f"{header}.{payload}.{signature}")
+
+
+def test_a_huge_exp_is_called_unusable_not_missing() -> None:
+    from entra_tui.core.expectations import Expectations
+    from entra_tui.core.validation import validation_report
+
+    header = b64(json.dumps({"alg": "RS256"}).encode())
+    payload = b64(b'{"exp": ' + b"9" * 5000 + b"}")
+    token = decode_token(f"{header}.{payload}.c2ln")
+    assert token.missing_time("exp") == ("the token's exp is not a usable time (a number of "
+                                         "5000 characters)")
+    assert token.missing_time("nbf") == "the token has no nbf claim"
+    checks = {check.name: check for check in validation_report(token, Expectations(), 0, None)}
+    assert "not a usable time" in checks["exp"].reason

@@ -132,7 +132,7 @@ def _as_text(token: DecodedToken, now: float, verification: Any,
     status = expiry_status(token, now)
     exp = token.time_claim("exp")
     if status.state is ExpiryState.NO_EXPIRY or exp is None:
-        lines.append("State: no expiry (no exp claim)")
+        lines.append(f"State: no expiry: {token.missing_time('exp')}")
     elif status.seconds_left is not None and status.seconds_left > 0:
         lines.append(f"State: {status.state.value}, expires in {countdown(status.seconds_left)}"
                      f" (at {local_time(exp)})")

@@ -48,6 +48,15 @@ class DecodedToken(NamedTuple):
             return None
         return float(value)
 
+    def missing_time(self, name: str) -> str:
+        """Why `time_claim(name)` gave None: absent, or present but not a usable time."""
+        if name not in self.claims:
+            return f"the token has no {name} claim"
+        value = self.claims[name]
+        what = (f"a number of {len(value)} characters" if isinstance(value, NumberText)
+                else f"a {type(value).__name__}")
+        return f"the token's {name} is not a usable time ({what})"
+
     @property
     def kind(self) -> TokenKind:
         if str(self.header.get("alg", "")).lower() == "none" or not self.signature:

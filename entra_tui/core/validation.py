@@ -140,14 +140,14 @@ def _times(token: DecodedToken, now: float, skew: int) -> list[Check]:
     checks = []
     nbf, exp = token.time_claim("nbf"), token.time_claim("exp")
     if nbf is None:
-        checks.append(Check("nbf", Outcome.NOT_CHECKED, "the token has no nbf claim"))
+        checks.append(Check("nbf", Outcome.NOT_CHECKED, token.missing_time("nbf")))
     elif now + skew < nbf:
         checks.append(Check("nbf", Outcome.FAILED, f"not valid until {local_time(nbf)} "
                             f"(beyond {skew} s of clock skew)"))
     else:
         checks.append(Check("nbf", Outcome.PASSED, f"valid since {local_time(nbf)}"))
     if exp is None:
-        checks.append(Check("exp", Outcome.FAILED, "the token has no exp claim"))
+        checks.append(Check("exp", Outcome.FAILED, token.missing_time("exp")))
     elif now - skew >= exp:
         checks.append(Check("exp", Outcome.FAILED, f"expired at {local_time(exp)} "
                             f"(beyond {skew} s of clock skew)"))
