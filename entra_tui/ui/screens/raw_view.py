@@ -21,7 +21,8 @@ SEGMENT_STYLES = ("bold red", "bold magenta", "bold cyan")
 
 class RawView(ModalScreen[None]):
     """The encoded token shows only its first and last characters until revealed: a token
-    on screen can be read off a screen share or a capture and replayed."""
+    on screen can be read off a screen share or a capture and replayed. In presentation mode
+    (a masker given) revealing asks first: the token decodes to everything the mode hides."""
 
     # Its own CSS, read when it first opens rather than at start-up.
     DEFAULT_CSS = """
@@ -56,7 +57,19 @@ class RawView(ModalScreen[None]):
         box.focus()
 
     def action_reveal(self) -> None:
-        self.revealed = not self.revealed
+        if self.masker is not None and not self.revealed:
+            from entra_tui.ui.screens.confirm import Confirm
+
+            self.app.push_screen(Confirm(Text(
+                "Presentation mode is on. The encoded token is not masked: anyone who sees "
+                "it can decode the names, e-mail addresses and ids hidden here, or replay "
+                "it while it is valid. Show it anyway?"), "Reveal the token?"),
+                lambda yes: self._reveal(bool(yes)))
+            return
+        self._reveal(not self.revealed)
+
+    def _reveal(self, revealed: bool) -> None:
+        self.revealed = revealed
         self.query_one("#raw-segments", Static).update(
             _segments(self.token, reveal=self.revealed))
         self.query_one("#raw-box").border_subtitle = (
