@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -19,7 +18,7 @@ from entra_tui.core.profiles import load_profiles
 from entra_tui.core.results import AcquireResult
 from entra_tui.core.session import DeviceCodePrompt
 from entra_tui.ui.app import EntraTuiApp
-from entra_tui.ui.messages import AcquireFailed, DeviceCodeShown, TokenAcquired
+from entra_tui.ui.messages import AcquisitionFinished, DeviceCodeShown
 
 FIXTURES = Path(__file__).parent / "fixtures" / "snapshot"
 NOW = 1749988800.0  # 2025-06-15 12:00:00 UTC, never "today": dates are always shown
@@ -68,6 +67,12 @@ def scene_app() -> EntraTuiApp:
     return EntraTuiApp(profiles=profiles, clock=lambda: NOW, subtitle="snapshot")
 
 
+def finished(app: Any, result: AcquireResult) -> AcquisitionFinished:
+    """What the acquisition worker posts for `result` (the token decoded as it decodes it)."""
+    return AcquisitionFinished.decoded(app.runs.of(app.profile_set.get(result.profile_name)),
+                                       result)
+
+
 async def _settle(pilot: Pilot[Any]) -> None:
     app = pilot.app
     for widget in app.screen.query(Input):
@@ -79,10 +84,10 @@ async def _settle(pilot: Pilot[Any]) -> None:
 
 async def _with_token(pilot: Pilot[Any]) -> None:
     app = pilot.app
-    app.post_message(TokenAcquired(AcquireResult(
+    app.post_message(finished(app, AcquireResult(
         profile_name="orders-sync", acquired_at=NOW - 300, elapsed_ms=184,
         access_token=fixed_token(), source="identity provider", expires_in=3599)))
-    app.post_message(AcquireFailed(wrong_secret_error()))
+    app.post_message(finished(app, wrong_secret_error()))
     await pilot.pause()
     app.clear_notifications()  # the toast for the failed profile would sit under dialogs
     await pilot.pause()
@@ -113,11 +118,13 @@ def _then(*keys: str, screen: str = "Screen",
 
 
 async def _device_code(pilot: Pilot[Any]) -> None:
-    pilot.app.post_message(DeviceCodeShown("ops-device", DeviceCodePrompt(
+    app = pilot.app
+    assert isinstance(app, EntraTuiApp) and app.profile_set is not None
+    run = app.runs.of(app.profile_set.get("ops-device"))  # type: ignore[arg-type]
+    app.post_message(DeviceCodeShown(run, DeviceCodePrompt(
         user_code="KQ7M-ZP2D", verification_uri="https://microsoft.com/devicelogin",
         expires_at=NOW + 900, message="To sign in, use a web browser to open the page "
-        "https://microsoft.com/devicelogin and enter the code KQ7M-ZP2D to authenticate."),
-        threading.Event()))
+        "https://microsoft.com/devicelogin and enter the code KQ7M-ZP2D to authenticate.")))
     await pilot.pause()
 
 

@@ -25,7 +25,7 @@ from entra_tui.core.failures import from_error_response
 from entra_tui.core.profiles import load_profiles
 from entra_tui.core.results import AcquireResult
 from entra_tui.ui.app import EntraTuiApp
-from entra_tui.ui.messages import AcquireFailed
+from entra_tui.ui.messages import AcquisitionFinished
 from entra_tui.ui.screens.paste_dialog import PasteDialog, TokenTextArea
 from entra_tui.ui.screens.raw_view import RawView
 from entra_tui.ui.screens.report_view import ReportView
@@ -253,7 +253,8 @@ async def test_hostile_server_error_text_is_inert(app: EntraTuiApp) -> None:
     async with app.run_test(size=(140, 50), notifications=True, tooltips=True) as pilot:
         await pilot.pause()
         name = app.current.name if app.current else ""
-        app.post_message(AcquireFailed(AcquireResult(
+        run = app.runs.of(app.current)  # type: ignore[arg-type]
+        app.post_message(AcquisitionFinished(run, AcquireResult(
             profile_name=name, acquired_at=NOW - 2, elapsed_ms=5,
             error=from_error_response(body), account=f"adele{OSC_TITLE}",
             warnings=(f"warning [/]{OSC_TITLE}",))))

@@ -7,7 +7,6 @@ per-profile results. Widgets render; the core decides.
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -16,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.markup import escape as markup_escape
 from textual.notifications import SeverityLevel
-from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.timer import Timer
@@ -26,29 +25,29 @@ from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
 from entra_tui.core.clipboard import ClipboardGuard, SystemClipboard
-from entra_tui.core.errors import ConfigError, TokenDecodeError
+from entra_tui.core.errors import ConfigError
 from entra_tui.core.expectations import Expectations
 from entra_tui.core.history import InspectedToken, TokenHistory
 from entra_tui.core.masking import Masker
 from entra_tui.core.profile_store import ProfileStore
 from entra_tui.core.profiles import DEFAULT_CLIPBOARD_CLEAR_SECONDS, Profile, ProfileSet
-from entra_tui.core.results import AcquireResult
+from entra_tui.core.results import AcquireError, AcquireResult, FailureKind
+from entra_tui.core.runs import ProfileRun, Runs
 from entra_tui.core.safe_text import safe_text
 from entra_tui.core.session import DeviceCodePrompt, SessionManager
-from entra_tui.core.token import DecodedToken, decode_token
+from entra_tui.core.token import DecodedToken
 from entra_tui.ui.inert import inert_lines, inert_markup
 from entra_tui.ui.lazy import static_on_first_use
 from entra_tui.ui.messages import (
-    AcquireFailed,
+    AcquisitionFinished,
     DeviceCodeShown,
     SignInUrlShown,
-    TokenAcquired,
     VerificationDone,
 )
 from entra_tui.ui.widgets.acquire_pane import AcquirePane
 from entra_tui.ui.widgets.claims_table import ClaimsTable
 from entra_tui.ui.widgets.expiry_bar import ExpiryBar
-from entra_tui.ui.widgets.profile_list import ProfileFilter, ProfileList
+from entra_tui.ui.widgets.profile_list import NO_TOKEN, ProfileFilter, ProfileList
 from entra_tui.ui.widgets.token_summary import TokenSummary
 
 if TYPE_CHECKING:
@@ -162,17 +161,11 @@ class EntraTuiApp(App[None]):
         self._on_first_frame = on_first_frame
         self._reload = reload
         self.sub_title = subtitle
-        self.attempts: dict[str, AcquireResult] = {}  # last attempt per profile
-        self.tokens: dict[str, AcquireResult] = {}  # last success per profile
+        self.runs = Runs()  # one record per profile: attempts, tokens, requests, refreshes
         self.history = TokenHistory()
         self.viewing: InspectedToken | None = None
         self.verifying: set[int] = set()
         self._key_fetcher: KeyFetcher | None = None
-        self.working: set[str] = set()
-        self.cancels: dict[str, threading.Event] = {}
-        self.device_screens: dict[str, ModalScreen[None]] = {}
-        self.sign_in_urls: dict[str, str] = {}  # browser sign-ins waiting with no browser
-        self.refresh_timers: dict[str, Timer] = {}
         self.current: Profile | None = None
         self.presentation = False
         self.clipboard_guard = ClipboardGuard(self.system_clipboard, clock)
@@ -180,6 +173,27 @@ class EntraTuiApp(App[None]):
         self._saved_theme = profiles.ui.theme if profiles is not None else None
         if self._saved_theme in self.available_themes:
             self.theme = self._saved_theme
+
+    # Read-only views of the runs, by profile name (tests and the screenshot script read them).
+    @property
+    def attempts(self) -> dict[str, AcquireResult]:
+        return {run.name: run.attempt for run in self.runs if run.attempt is not None}
+
+    @property
+    def tokens(self) -> dict[str, AcquireResult]:
+        return {run.name: run.token for run in self.runs if run.token is not None}
+
+    @property
+    def working(self) -> set[str]:
+        return {run.name for run in self.runs if run.working}
+
+    @property
+    def refresh_timers(self) -> dict[str, float]:
+        return {run.name: run.refresh_at for run in self.runs if run.refresh_at is not None}
+
+    @property
+    def sign_in_urls(self) -> dict[str, str]:
+        return {run.name: run.sign_in_url for run in self.runs if run.sign_in_url is not None}
 
     def get_default_screen(self) -> Screen:
         """The main screen, made with the size classes its first resize would give it: added
@@ -363,13 +377,11 @@ class EntraTuiApp(App[None]):
 
     def _update_states(self, *names: str) -> None:
         """Refresh the state column of `names` (all profiles when none are given)."""
-        from entra_tui.core.profile_state import profile_state
-
         profile_list = self.query_one(ProfileList)
         now = self.clock()
         for name in names or [p.name for p in profile_list.ordered]:
-            profile_list.set_state(name, profile_state(
-                self.attempts.get(name), self.tokens.get(name), name in self.working, now))
+            run = self.runs.find(name)
+            profile_list.set_state(name, run.state(now) if run is not None else NO_TOKEN)
 
     # --- selection ----------------------------------------------------------------------
     def _highlighted(self, name: str | None) -> None:
@@ -402,9 +414,9 @@ class EntraTuiApp(App[None]):
 
     def _render_current(self) -> None:
         profile = self.current
-        result = self.attempts.get(profile.name) if profile else None
-        working = profile is not None and profile.name in self.working
-        self.query_one(AcquirePane).show(profile, result, working, self.masker)
+        run = self.runs.find(profile.name) if profile else None
+        self.query_one(AcquirePane).show(profile, run.attempt if run else None,
+                                         run is not None and run.working, self.masker)
 
     # --- the token being inspected -------------------------------------------------------
     def view(self, entry: InspectedToken | None) -> None:
@@ -557,181 +569,172 @@ class EntraTuiApp(App[None]):
 
     def start_acquisition(self, profile: Profile, fresh: bool = False) -> None:
         """Run MSAL for `profile` in a thread; the UI stays live and other profiles usable."""
-        if profile.name in self.working:
+        run = self.runs.of(profile)
+        if run.working:
             return
         assertion = None
         if profile.flow == "on_behalf_of":
-            source = self.tokens.get(profile.assertion_profile or "")
-            assertion = source.access_token if source else None
-        cancel = threading.Event()
-        self.cancels[profile.name] = cancel
-        self.working.add(profile.name)
+            source = self.runs.find(profile.assertion_profile)
+            assertion = source.token.access_token if source and source.token else None
+        run.start()
         self.run_worker(
-            partial(self._acquire_in_thread, profile, fresh, cancel, assertion), thread=True,
+            partial(self._acquire_in_thread, run, fresh, assertion), thread=True,
             group=f"acquire:{profile.name}", exclusive=True, exit_on_error=False,
             description=f"acquire {profile.name}")
         # The spinner appears only if the answer takes a while: a cache hit or a quick
         # identity provider then shows the token as the next frame, with no flicker, and
         # MSAL's thread does not compete with drawing a state that is already over.
-        self.set_timer(SPINNER_DELAY, partial(self._show_working, profile.name))
+        self.set_timer(SPINNER_DELAY, partial(self._show_working, run))
 
-    def _show_working(self, name: str) -> None:
-        if name in self.working:
-            if self.current is not None and self.current.name == name:
+    def _show_working(self, run: ProfileRun) -> None:
+        if run.working and self.runs.is_live(run):
+            if self.current is not None and self.current.name == run.name:
                 self._render_current()
-            self._update_states(name)
+            self._update_states(run.name)
 
-    def _acquire_in_thread(self, profile: Profile, fresh: bool, cancel: threading.Event,
-                           assertion: str | None) -> None:
+    def _acquire_in_thread(self, run: ProfileRun, fresh: bool, assertion: str | None) -> None:
+        """The worker: MSAL, then the token decoded here, then one message back."""
         def show_code(prompt: DeviceCodePrompt) -> None:
-            self.post_message(DeviceCodeShown(profile.name, prompt, cancel))
+            self.post_message(DeviceCodeShown(run, prompt))
 
         def show_url(url: str) -> None:
-            self.post_message(SignInUrlShown(profile.name, url))
+            self.post_message(SignInUrlShown(run, url))
 
-        result = self.session.acquire(profile, force_refresh=fresh, on_device_code=show_code,
-                                      cancel=cancel, user_assertion=assertion,
-                                      on_sign_in_url=show_url)
-        self.post_message(TokenAcquired(result) if result.ok else AcquireFailed(result))
+        started = time.time()
+        try:
+            result = self.session.acquire(run.profile, force_refresh=fresh,
+                                          on_device_code=show_code, cancel=run.cancel,
+                                          user_assertion=assertion, on_sign_in_url=show_url)
+        except Exception:  # a bug, not an answer: say so and leave the profile usable
+            result = AcquireResult(run.name, started, (time.time() - started) * 1000,
+                                   error=AcquireError(FailureKind.CONFIGURATION,
+                                                      "acquisition stopped unexpectedly"))
+            self.post_message(AcquisitionFinished(run, result))
+            raise
+        self.post_message(AcquisitionFinished.decoded(run, result))
 
     def on_sign_in_url_shown(self, message: SignInUrlShown) -> None:
         """No browser could be opened (headless, SSH): the sign-in waits for the user to
         open the URL elsewhere; show it until the sign-in ends, and let `c` copy it."""
-        if message.profile_name not in self.working:
+        run = message.run
+        if not run.working or not self.runs.is_live(run):
             return  # cancelled meanwhile
-        self.sign_in_urls[message.profile_name] = message.url
+        run.sign_in_url = message.url
         self.notify(f"No browser could be opened. To sign in, open this URL in a browser "
                     f"(c copies it; Esc cancels):\n{safe_text(message.url)}",
-                    title=safe_text(message.profile_name), severity="warning",
+                    title=safe_text(run.name), severity="warning",
                     timeout=INTERACTIVE_URL_SECONDS, markup=False)
 
     def on_device_code_shown(self, message: DeviceCodeShown) -> None:
         from entra_tui.ui.screens.device_code import DeviceCodeScreen
 
-        screen = DeviceCodeScreen(message.profile_name, message.prompt, message.cancel,
-                                  self.clock)
-        self.device_screens[message.profile_name] = screen
+        run = message.run
+        screen = DeviceCodeScreen(run.name, message.prompt, run.cancel, self.clock)
+        run.device_prompt = screen
         self.push_screen(screen)
 
-    def _close_device_code(self, profile_name: str) -> None:
-        screen = self.device_screens.pop(profile_name, None)
-        if screen is not None and screen.is_attached and self.screen is screen:
+    def _close_device_code(self, run: ProfileRun) -> None:
+        screen, run.device_prompt = run.device_prompt, None
+        if isinstance(screen, Screen) and screen.is_attached and self.screen is screen:
             screen.dismiss(None)
 
     def action_cancel_acquisition(self) -> None:
-        profile = self.current
-        if profile is not None and profile.name in self.working:
-            self.cancels[profile.name].set()
+        run = self.runs.find(self.current.name) if self.current else None
+        if run is not None and run.working:
+            run.cancel.set()
 
     def cancel_all(self) -> None:
         """Stop every sign-in in flight (device code, browser), e.g. when the app quits, so
         no worker thread keeps the process alive."""
-        for cancel in self.cancels.values():
-            cancel.set()
+        self.runs.cancel_all()
 
     def action_sign_out(self) -> None:
         profile = self.current
         if profile is None:
             return
-        if profile.name in self.working:
-            self.cancels[profile.name].set()
+        run = self.runs.of(profile)
+        if run.working:
+            run.cancel.set()
 
         def work() -> None:
             removed = self.session.sign_out(profile)
-            self.call_from_thread(self._signed_out, profile.name, removed)
+            self.call_from_thread(self._signed_out, run, removed)
 
         self.run_worker(work, thread=True, group=f"signout:{profile.name}",
                         exit_on_error=False, description=f"sign out {profile.name}")
 
-    def _signed_out(self, name: str, removed: int) -> None:
-        self.tokens.pop(name, None)
-        self.attempts.pop(name, None)
-        timer = self.refresh_timers.pop(name, None)
-        if timer is not None:
-            timer.stop()
+    def _signed_out(self, run: ProfileRun, removed: int) -> None:
+        run.forget_tokens()
+        name = run.name
         self._update_states(name)
-        self.notify(f"{safe_text(name)}: cached tokens cleared ({removed} item{'s' if removed != 1 else ''})"
-                    "; the next acquisition goes to the identity provider.")
+        self.notify(f"{safe_text(name)}: cached tokens cleared ({removed} item"
+                    f"{'s' if removed != 1 else ''}); the next acquisition goes to the "
+                    "identity provider.")
         if self.current is not None and self.current.name == name:
             self._render_current()
             if self.viewing is not None and self.viewing.profile_name == name:
                 self.view(None)
 
-    def _schedule_auto_refresh(self, profile: Profile, token: DecodedToken) -> None:
-        minutes = profile.auto_refresh_minutes
+    def _schedule_auto_refresh(self, run: ProfileRun, token: DecodedToken) -> None:
+        minutes = run.profile.auto_refresh_minutes
         exp = token.time_claim("exp")
         if not minutes or exp is None:
             return
-        previous = self.refresh_timers.pop(profile.name, None)
-        if previous is not None:
-            previous.stop()
         delay = max(5.0, exp - minutes * 60 - self.clock())
-        self.refresh_timers[profile.name] = self.set_timer(
-            delay, partial(self.start_acquisition, profile, True))
+        run.schedule_refresh(self.clock() + delay,
+                             self.set_timer(delay, partial(self._refresh_due, run)))
 
-    def on_token_acquired(self, message: TokenAcquired) -> None:
-        result = message.result
-        self.working.discard(result.profile_name)
-        self.attempts[result.profile_name] = result
-        self.tokens[result.profile_name] = result
-        try:
-            token = decode_token(result.access_token or "")
-        except TokenDecodeError as exc:
+    def _refresh_due(self, run: ProfileRun) -> None:
+        """A refresh comes due: only for a run still in the profile file as it was."""
+        run.refresh_timer = None
+        if self.runs.is_live(run):
+            self.start_acquisition(run.profile, True)
+
+    def on_acquisition_finished(self, message: AcquisitionFinished) -> None:
+        """The one way back from an acquisition worker."""
+        run, result = message.run, message.result
+        if not self.runs.is_live(run):  # the profile was deleted or changed meanwhile
+            self._close_device_code(run)
+            return
+        url = run.sign_in_url
+        run.finish(result)
+        # A failure keeps the last good token shown and copyable; the error panel says why.
+        if message.decode_error is not None:
             # Some resources issue opaque access tokens; the token is still usable and copyable.
-            self.notify(f"The access token cannot be decoded: {safe_text(exc)}",
+            self.notify(f"The access token cannot be decoded: {safe_text(message.decode_error)}",
                         severity="warning")
-        else:
+        elif message.token is not None:
             entry = self.history.add(InspectedToken(
-                token=token, origin=f"{result.profile_name} from {result.source}",
-                added_at=result.acquired_at, profile_name=result.profile_name))
-            if self.current is not None and self.current.name == result.profile_name:
+                token=message.token, origin=f"{run.name} from {result.source}",
+                added_at=result.acquired_at, profile_name=run.name))
+            if self.current is not None and self.current.name == run.name:
                 self.view(entry)
-            profile = self.profile_set.get(result.profile_name) if self.profile_set else None
-            if profile is not None:
-                self._schedule_auto_refresh(profile, token)
-        self._after_result(result)
+            self._schedule_auto_refresh(run, message.token)
+        self._after_result(run, result, url)
 
-    def on_acquire_failed(self, message: AcquireFailed) -> None:
-        result = message.result
-        self.working.discard(result.profile_name)
-        # The last good token stays shown and copyable; the error panel tells what failed.
-        self.attempts[result.profile_name] = result
-        self._after_result(result)
-
-    def _after_result(self, result: AcquireResult) -> None:
-        url = self.sign_in_urls.pop(result.profile_name, None)
+    def _after_result(self, run: ProfileRun, result: AcquireResult, url: str | None) -> None:
         if url is not None:  # the sign-in is over: its URL is no longer wanted on screen
             for note in list(self._notifications):
                 if url in note.message:
                     self._unnotify(note)
-        self._update_states(result.profile_name)
+        self._update_states(run.name)
         for warning in result.warnings:
-            self.notify(safe_text(warning), title=result.profile_name, severity="warning",
-                        timeout=10)
-        self._close_device_code(result.profile_name)
-        if self.current is not None and self.current.name == result.profile_name:
+            self.notify(safe_text(warning), title=run.name, severity="warning", timeout=10)
+        self._close_device_code(run)
+        if self.current is not None and self.current.name == run.name:
             self._render_current()
         elif result.error is not None:
-            self.notify(f"{safe_text(result.profile_name)}: {result.error.title}",
-                        severity="error")
+            self.notify(f"{safe_text(run.name)}: {result.error.title}", severity="error")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A worker that died unexpectedly must not leave its profile 'working' forever."""
-        if event.state is WorkerState.ERROR and event.worker.group.startswith("acquire:"):
-            name = event.worker.group.removeprefix("acquire:")
-            self.working.discard(name)
-            self.notify(f"{safe_text(name)}: acquisition stopped unexpectedly",
-                        severity="error")
-            self._render_current()
-        elif event.state is WorkerState.ERROR and event.worker.group == "startup":
+        if event.state is WorkerState.ERROR and event.worker.group == "startup":
             self.notify("The sandbox tenant failed to start.", severity="error")
 
     # --- clipboard ----------------------------------------------------------------------
     def action_copy_token(self) -> None:
-        profile = self.current
-        url = self.sign_in_urls.get(profile.name) if profile is not None else None
-        if url is not None and profile is not None and profile.name in self.working:
-            self.copy_secret_text(url, "Sign-in URL")
+        run = self.runs.find(self.current.name) if self.current else None
+        if run is not None and run.working and run.sign_in_url is not None:
+            self.copy_secret_text(run.sign_in_url, "Sign-in URL")
             return
         entry = self.viewing
         if entry is None:
@@ -747,8 +750,8 @@ class EntraTuiApp(App[None]):
                                   "Authorization header")
 
     def action_copy_id_token(self) -> None:
-        profile = self.current
-        result = self.tokens.get(profile.name) if profile else None
+        run = self.runs.find(self.current.name) if self.current else None
+        result = run.token if run else None
         if result is None or not result.id_token:
             self.notify("No ID token: only user sign-ins (device code, browser, password) "
                         "return one.", severity="warning")
@@ -972,6 +975,7 @@ class EntraTuiApp(App[None]):
                          answered)
 
     def _profiles_changed(self, select: str | None, message: str) -> None:
+        self._reconcile()
         self.current = None
         self._show_profiles()
         if select is not None and self.profile_set is not None:
@@ -985,10 +989,16 @@ class EntraTuiApp(App[None]):
         try:
             self.profile_set = self._reload()
             self.config_error = None
+            self._reconcile()
         except ConfigError as exc:
             self.config_error = exc
             self.notify(safe_text(exc), title="Profiles not reloaded", severity="error", timeout=10)
         self._show_profiles()
+
+    def _reconcile(self) -> None:
+        """The profile file changed: runs of removed or changed profiles stop and go."""
+        for run in self.runs.reconcile(self.profile_set):
+            self._close_device_code(run)
 
     def _refresh_relative_times(self) -> None:
         self.claims_table.refresh_times()

@@ -1,32 +1,44 @@
-"""Messages thread workers post back to the app; handlers on the app own the UI state."""
+"""Messages thread workers post back to the main screen; its handlers own the UI state."""
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 if TYPE_CHECKING:
     from entra_tui.core.results import AcquireResult
+    from entra_tui.core.runs import ProfileRun
     from entra_tui.core.session import DeviceCodePrompt
+    from entra_tui.core.token import DecodedToken
     from entra_tui.core.verify import Verification
 
 
-class TokenAcquired(Message):
-    """A worker got a token for a profile (from the identity provider or MSAL's cache)."""
+class AcquisitionFinished(Message):
+    """A worker's request for `run` ended: `result` is a token or an error. The access token
+    arrives decoded (`token`), or with why it cannot be (`decode_error`: some resources issue
+    opaque tokens), so the UI thread never parses it."""
 
-    def __init__(self, result: AcquireResult) -> None:
+    def __init__(self, run: ProfileRun, result: AcquireResult,
+                 token: DecodedToken | None = None, decode_error: str | None = None) -> None:
         super().__init__()
+        self.run = run
         self.result = result
+        self.token = token
+        self.decode_error = decode_error
 
+    @classmethod
+    def decoded(cls, run: ProfileRun, result: AcquireResult) -> AcquisitionFinished:
+        """The message for `result`, its access token decoded here (in the worker)."""
+        if not result.ok:
+            return cls(run, result)
+        from entra_tui.core.errors import TokenDecodeError
+        from entra_tui.core.token import decode_token
 
-class AcquireFailed(Message):
-    """A worker's acquisition failed; `result.error` says why."""
-
-    def __init__(self, result: AcquireResult) -> None:
-        super().__init__()
-        self.result = result
+        try:
+            return cls(run, result, decode_token(result.access_token or ""))
+        except TokenDecodeError as exc:
+            return cls(run, result, decode_error=str(exc))
 
 
 class VerificationDone(Message):
@@ -39,20 +51,18 @@ class VerificationDone(Message):
 
 
 class DeviceCodeShown(Message):
-    """A device-code flow needs the user: show the code; `cancel` stops the worker."""
+    """A device-code flow needs the user: show the code; the run's cancel event stops it."""
 
-    def __init__(self, profile_name: str, prompt: DeviceCodePrompt,
-                 cancel: threading.Event) -> None:
+    def __init__(self, run: ProfileRun, prompt: DeviceCodePrompt) -> None:
         super().__init__()
-        self.profile_name = profile_name
+        self.run = run
         self.prompt = prompt
-        self.cancel = cancel
 
 
 class SignInUrlShown(Message):
     """A browser sign-in could not open a browser: the user must open `url` themselves."""
 
-    def __init__(self, profile_name: str, url: str) -> None:
+    def __init__(self, run: ProfileRun, url: str) -> None:
         super().__init__()
-        self.profile_name = profile_name
+        self.run = run
         self.url = url
