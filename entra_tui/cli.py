@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--from-env", action="store_true",
                        help="use AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET / "
                             "AZURE_CLIENT_CERTIFICATE_PATH / AZURE_FEDERATED_TOKEN_FILE")
+    token.add_argument("--trace", action="store_true",
+                       help="print the HTTP exchange (discovery, token endpoint...) on stderr, "
+                            "secrets and tokens redacted")
     listing = commands.add_parser("profiles", help="list the profiles")
     listing.add_argument("--json", action="store_true", help="print one JSON object")
     for sub in (token, listing):  # also accepted after the command name
@@ -119,7 +122,7 @@ def _main(argv: list[str] | None) -> int:
         from entra_tui.commands.token import run_token
 
         return run_token(args.profile, config=args.config, as_json=args.json, copy=args.copy,
-                         scopes=args.scope, from_env=args.from_env)
+                         scopes=args.scope, from_env=args.from_env, trace=args.trace)
     if args.command == "profiles":
         from entra_tui.commands.token import run_profiles
 
@@ -148,7 +151,8 @@ def run_tui(*, config: Path | None, demo: bool) -> int:
     # collector back on a second after the first frame.
     gc.disable()
     # The demo's sandbox runs in a child process where a socket can be handed over (POSIX).
-    app, environment = build_app(config=config, demo=demo, sandbox_process=os.name == "posix")
+    app, environment = build_app(config=config, demo=demo, sandbox_process=os.name == "posix",
+                                 demo_sign_in="pages")
     try:
         app.run()
     finally:
@@ -159,7 +163,7 @@ def run_tui(*, config: Path | None, demo: bool) -> int:
 
 
 def build_app(*, config: Path | None = None, demo: bool = False,
-              sandbox_process: bool = False,
+              sandbox_process: bool = False, demo_sign_in: str = "auto",
               **app_options: Any) -> tuple[EntraTuiApp, DemoEnvironment | None]:
     """The app wired to its profiles (and, with `demo`, a bound sandbox that starts after
     the first frame, in a child process with `sandbox_process`). The caller stops the
@@ -173,7 +177,7 @@ def build_app(*, config: Path | None = None, demo: bool = False,
     if demo:
         from entra_tui.demo import prepare_demo
 
-        environment = prepare_demo(separate_process=sandbox_process)
+        environment = prepare_demo(separate_process=sandbox_process, sign_in=demo_sign_in)
         path = environment.profiles_path
         session = SessionManager(before_network=environment.sandbox.wait_ready)
         subtitle = f"demo · sandbox tenant at {environment.sandbox.base_url}"

@@ -26,7 +26,7 @@ EXIT_CONFIG = 3  # the profile (or its secret, password or certificate) cannot b
 
 def run_token(name: str | None, *, config: Path | None, as_json: bool, copy: bool,
               scopes: list[str], from_env: bool, stdout: TextIO = sys.stdout,
-              stderr: TextIO = sys.stderr) -> int:
+              stderr: TextIO = sys.stderr, trace: bool = False) -> int:
     from entra_tui.core.session import SessionManager
 
     try:
@@ -53,6 +53,10 @@ def run_token(name: str | None, *, config: Path | None, as_json: bool, copy: boo
         on_sign_in_url=lambda url: print(
             "entra-tui token: no browser could be opened; to sign in, open this URL "
             f"yourself:\n{safe_text(url)}", file=stderr))
+    if trace:  # the wire, redacted; render() passes every line through safe_text
+        recorded = manager.last_trace(profile.name)
+        if recorded is not None:
+            print(recorded.render(), file=stderr)
     for warning in result.warnings:
         print(f"entra-tui token: warning: {safe_text(warning)}", file=stderr)
     if not result.ok or not result.access_token:

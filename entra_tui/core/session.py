@@ -36,6 +36,7 @@ from entra_tui.core.secrets import (
     resolve_path,
     resolve_reference,
 )
+from entra_tui.core.trace import Trace
 
 # MSAL logs whole HTTP responses (tokens included) when one cannot be parsed; with no handler
 # configured, Python would print them to stderr, onto the TUI's screen. Keep them silent.
@@ -77,6 +78,11 @@ class SessionManager:
         self._lock = threading.Lock()
         self._pending_warnings: dict[str, str] = {}  # told once, with the next result
         self._reads: dict[str, str] = {}  # profile name -> the credential read for a request
+        # The wire trace: each profile's last attempt (its start and profile), and the trace
+        # its HTTP session recorded for that attempt (made on the attempt's first request,
+        # so a cache hit costs one dict store). See core/trace.py.
+        self._attempts: dict[str, tuple[float, Profile]] = {}
+        self._traces: dict[str, tuple[float, Trace]] = {}
         # The profile asked for last, its app and the watch over its credential files/vars.
         self._last: tuple[Profile | None, Any, CredentialWatch | None] = (None, None, None)
 
@@ -93,6 +99,7 @@ class SessionManager:
         was read and when. `on_sign_in_url` gets the sign-in URL of an interactive flow when
         no browser could be opened."""
         started = time.perf_counter()
+        self._attempts[profile.name] = (started, profile)
         try:
             if self._before_network is not None:
                 self._before_network()
@@ -158,6 +165,31 @@ class SessionManager:
             source=source, expires_in=response.get("expires_in"),
             account=(claims.get("preferred_username") or claims.get("upn")) if claims else None,
             warnings=warnings, credential=credential)
+
+    def last_trace(self, name: str) -> Trace | None:
+        """The wire trace of the profile's last attempt (empty when it made no request, e.g.
+        a cache hit); None before its first attempt."""
+        attempt = self._attempts.get(name)
+        if attempt is None:
+            return None
+        started, profile = attempt
+        recorded = self._traces.get(name)
+        if recorded is not None and recorded[0] == started:
+            return recorded[1]
+        return Trace(name, profile.flow, time.time() - (time.perf_counter() - started))
+
+    def _trace_for(self, name: str) -> Trace | None:
+        """The trace of the profile's attempt in progress, made on its first request."""
+        attempt = self._attempts.get(name)
+        if attempt is None:  # a request outside acquire() (sign-out builds an app)
+            return None
+        started, profile = attempt
+        recorded = self._traces.get(name)
+        if recorded is not None and recorded[0] == started:
+            return recorded[1]
+        trace = Trace(name, profile.flow, time.time() - (time.perf_counter() - started))
+        self._traces[name] = (started, trace)
+        return trace
 
     def sign_out(self, profile: Profile) -> int:
         """Remove the profile's cached accounts and tokens (persisted ones too); how many."""
@@ -355,7 +387,9 @@ class SessionManager:
         if profile.ca_bundle:
             session.trust_env = False
             session.verify = profile.ca_bundle
-        send = functools.partial(session.request, timeout=profile.timeout_seconds or self._timeout)
+        send = _traced(functools.partial(session.request,
+                                         timeout=profile.timeout_seconds or self._timeout),
+                       functools.partial(self._trace_for, profile.name))
         if profile.secret and profile.flow != "federated" and not (
                 profile.certificate and profile.flow == "client_certificate"):
             def send_fresh(method: str, url: str, *args: Any, data: Any = None,
@@ -383,6 +417,42 @@ class SessionManager:
         pending = self._pending_warnings.pop(profile.name, None) if self._pending_warnings \
             else None
         return _exposure_warnings(profile) + ((pending,) if pending else ())
+
+
+def _traced(send: Callable[..., Any],
+            trace_for: Callable[[], Trace | None]) -> Callable[..., Any]:
+    """`send` recording each exchange, raw, in the attempt's trace (redacted when shown)."""
+    clock = time.perf_counter
+
+    def request(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        begun = clock()
+        try:
+            response = send(method, url, *args, **kwargs)
+        except Exception as exc:
+            trace = trace_for()
+            if trace is not None:
+                trace.record(method, _with_params(url, kwargs.get("params")),
+                             kwargs.get("data"), kwargs.get("headers"), begun,
+                             (clock() - begun) * 1000, None, f"{type(exc).__name__}: {exc}")
+            raise
+        trace = trace_for()
+        if trace is not None:
+            trace.record(method, getattr(response, "url", None) or url, kwargs.get("data"),
+                         kwargs.get("headers"), begun, (clock() - begun) * 1000, response)
+        return response
+
+    return request
+
+
+def _with_params(url: str, params: Any) -> str:
+    if not params:
+        return url
+    from urllib.parse import urlencode
+
+    try:
+        return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
+    except (TypeError, ValueError):
+        return url
 
 
 def _federated_token_path(profile: Profile) -> Path:
