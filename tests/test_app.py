@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import CONTOSO, FABRIKAM, SIZE, FakeClock, acquire, number_of, text_of
-from textual.widgets import Static
 
 from entra_tui.cli import build_app
 from entra_tui.core.token import decode_token
@@ -123,7 +122,7 @@ async def test_wrong_secret_shows_aadsts_error_and_app_keeps_working(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(str(number_of(app, "contoso-wrong-secret")))
         await acquire(pilot, app)
-        panel = app.query_one("#error-panel", Static)
+        panel = app.query_one("#error-panel")
         assert panel.display
         assert "AADSTS7000215" in str(panel.border_title)
         shown = text_of(app, "#error-panel")

@@ -260,7 +260,7 @@ async def test_hostile_server_error_text_is_inert(app: EntraTuiApp) -> None:
             warnings=(f"warning [/]{OSC_TITLE}",))))
         await pilot.pause()
         await pilot.pause()
-        panel = app.query_one("#error-panel", Static)
+        panel = app.query_one("#error-panel")
         assert panel.display
         assert_inert(app)
 

@@ -17,6 +17,9 @@ PANE_HELP = {
                 "profile. n adds, e edits, D duplicates, d deletes, / filters, I imports.",
     "profile-filter": "Filter: type words that appear in a profile's name, tenant, client id, "
                       "flow or description. Enter or ↓ goes to the list; Esc clears.",
+    "error-panel": "The last failure: what it means, what to try, the ids support asks for "
+                   "and Microsoft's own words. ↑↓ (PgUp/PgDn, Home/End) scroll it; c copies "
+                   "the correlation id, timestamp and trace id for a support case.",
     "claims": "Claims of the token shown, in the issuer's order, with readable values and "
               "what each means. ↑↓ (j/k, PgUp/PgDn, Home/End) select a claim; y, Enter or a "
               "click copies its value.",

@@ -7,14 +7,15 @@ from datetime import datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Static
 
 from entra_tui.core.masking import Masker
 from entra_tui.core.profiles import Profile
 from entra_tui.core.results import AcquireError, AcquireResult
 from entra_tui.core.safe_text import safe_text
 from entra_tui.ui.inert import inert_markup
-from entra_tui.ui.lazy import static_on_first_use
 from entra_tui.ui.masked import mask_rich
 from entra_tui.ui.quick_update import update_text
 from entra_tui.ui.widgets.text_lines import TextLines
@@ -61,13 +62,13 @@ class AcquirePane(Vertical):
         self.query_one("#acquire-status", TextLines).show(
             mask_rich(self._status(profile, result), masker))
         error = result.error if result is not None and not working else None
-        if error is None and not self.query("#error-panel"):
+        found = self.query(ErrorPanel)
+        if error is None and not found:
             return
-        panel = static_on_first_use(self, "error-panel")
-        panel.display = error is not None
-        if error is not None:
-            update_text(panel, mask_rich(error_text(error), masker))
-            panel.border_title = inert_markup(f"{error.title} · {error.kind.value}")
+        panel = found.first() if found else ErrorPanel(id="error-panel")
+        if not found:  # made when first needed: most sessions never fail
+            self.mount(panel)
+        panel.show_error(error, masker)
 
     def _spin(self) -> None:
         self._frame += 1
@@ -101,6 +102,70 @@ class AcquirePane(Vertical):
         if result.credential:  # which secret/certificate was read for it, never the value
             text.append(f"\n{safe_text(result.credential)}", style="dim")
         return text
+
+
+class ErrorPanel(VerticalScroll, can_focus=True):
+    """The last failure: what it means, what to try, the ids support asks for and
+    Microsoft's words. It scrolls when the screen is short, Tab reaches it, and `c` here
+    copies the correlation id and timestamp (what a Microsoft support case asks for)."""
+
+    BINDINGS = [Binding("c", "copy_support_ids", "Copy ids for support",
+                        tooltip="Copy the correlation id, timestamp and trace id of this "
+                                "error: Microsoft support asks for them",
+                        id="error.copy_ids")]
+    DEFAULT_CSS = """
+    ErrorPanel > Static { height: auto; }
+    ErrorPanel:focus { background: $error 10%; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        self._text = Static(id="error-text")
+        super().__init__(self._text, id=id)
+        self.error: AcquireError | None = None
+
+    @property
+    def content(self) -> object:
+        """What the panel says (as a Static's `content`)."""
+        return self._text.content
+
+    def show_error(self, error: AcquireError | None, masker: Masker | None = None) -> None:
+        self.error = error
+        self.display = error is not None
+        if error is None:
+            return
+        update_text(self._text, mask_rich(error_text(error), masker))
+        self.border_title = inert_markup(f"{error.title} · {error.kind.value}")
+        self.border_subtitle = "c copies the ids for support" if support_ids(error) else ""
+        self.scroll_home(animate=False)
+
+    def action_copy_support_ids(self) -> None:
+        text = support_ids(self.error) if self.error is not None else ""
+        if not text:
+            self.notify("This error carries no correlation id: it did not come from the "
+                        "identity provider.", severity="warning")
+            return
+        what = "Correlation id and timestamp"
+        system = getattr(self.app, "system_clipboard", None)
+        if system is not None and system.copy(text):
+            self.notify(f"{what} copied to the system clipboard.")
+        else:
+            self.app.copy_to_clipboard(text)
+            self.notify(f"{what} sent to the terminal clipboard (OSC 52).")
+
+
+def support_ids(error: AcquireError) -> str:
+    """What a support case needs, one per line: correlation id, timestamp, trace id and the
+    error code; empty when the error carries no correlation id."""
+    if not error.correlation_id:
+        return ""
+    lines = [f"Correlation ID: {error.correlation_id}"]
+    if error.timestamp:
+        lines.append(f"Timestamp: {error.timestamp}")
+    if error.trace_id:
+        lines.append(f"Trace ID: {error.trace_id}")
+    lines.append(f"Error: {error.title}")
+    # Server text: inert when pasted into a terminal or a ticket.
+    return "\n".join(safe_text(line) for line in lines)
 
 
 def _details(profile: Profile | None) -> Text:
