@@ -110,3 +110,44 @@ def canonical_origin(url: object) -> str | None:
     if port is not None and not 0 < int(port) < 65536:
         return None
     return f"https://{match.group(1)}" + (f":{int(port)}" if port else "")
+
+
+# --- Microsoft's APIs per cloud: fixed origins --------------------------------------------
+# Microsoft Graph service roots per national cloud ("Microsoft Graph and Graph Explorer service
+# root endpoints", https://learn.microsoft.com/en-us/graph/deployments).
+GRAPH_ORIGINS: dict[str, str] = {
+    "public": "https://graph.microsoft.com",
+    "usgov": "https://graph.microsoft.us",
+    "china": "https://microsoftgraph.chinacloudapi.cn",
+}
+# Azure Resource Manager per cloud (https://learn.microsoft.com/en-us/azure/media-services/
+# latest/azure-regions-code-names#endpoints; Azure SDK's getArmEndpoint uses the same three).
+ARM_ORIGINS: dict[str, str] = {
+    "public": "https://management.azure.com",
+    "usgov": "https://management.usgovcloudapi.net",
+    "china": "https://management.chinacloudapi.cn",
+}
+_SERVICE_PATH = re.compile(r"(/[A-Za-z0-9._~-]+)*/?")
+
+
+def cloud_of_authority(authority_host: str) -> str | None:
+    """'public', 'usgov' or 'china' for an Entra authority host; None for a custom one."""
+    host = authority_host.rstrip("/").lower()
+    return next((cloud for cloud, known in CLOUD_HOSTS.items() if known == host), None)
+
+
+def service_endpoint(url: object) -> str | None:
+    """A configured API root such as `https://127.0.0.1:8443/graph`: a plainly spelled https
+    origin (see canonical_origin) and an optional plain path (letters, digits, `._~-`; no
+    `..`, query, fragment or escape), without its trailing slash; else None."""
+    if not isinstance(url, str) or not url.isascii() or url != url.strip():
+        return None
+    match = re.fullmatch(r"(https://[^/]+)(/.*)?", url)
+    if match is None:
+        return None
+    origin = canonical_origin(match.group(1))
+    path = match.group(2) or ""
+    if origin is None or _SERVICE_PATH.fullmatch(path) is None or "/../" in f"{path}/" \
+            or "/./" in f"{path}/":
+        return None
+    return origin + path.rstrip("/")

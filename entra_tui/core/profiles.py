@@ -13,7 +13,12 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from entra_tui.core.clouds import CLOUD_HOSTS, MULTI_TENANT_ALIASES, authority_host_for
+from entra_tui.core.clouds import (
+    CLOUD_HOSTS,
+    MULTI_TENANT_ALIASES,
+    authority_host_for,
+    service_endpoint,
+)
 from entra_tui.core.errors import ConfigError, CredentialError
 from entra_tui.core.expectations import DEFAULT_CLOCK_SKEW, Expectations
 from entra_tui.core.safe_files import NotASmallFile, read_small_file
@@ -32,6 +37,7 @@ KNOWN_KEYS = {
     "certificate_password", "send_certificate_chain", "federated_token_file", "username",
     "password", "redirect_port", "assertion_profile", "auto_refresh_minutes", "token_cache",
     "allow_unencrypted_cache", "timeout_seconds",
+    "graph_profile", "graph_endpoint", "arm_endpoint", "test_url",  # the token doctor
 }
 EXPECT_LISTS = {"audiences", "issuers", "roles", "scopes"}
 EXPECT_KEYS = EXPECT_LISTS | {"tenant", "version", "clock_skew"}
@@ -61,6 +67,10 @@ class Profile:
     token_cache: str = "memory"
     allow_unencrypted_cache: bool = False
     timeout_seconds: int | None = None  # per HTTP request; default 20 s
+    graph_profile: str | None = None  # whose Graph token reads the directory (names, doctor)
+    graph_endpoint: str | None = None  # Graph root for a custom authority (the sandbox)
+    arm_endpoint: str | None = None  # ARM root for a custom authority
+    test_url: str | None = None  # a cheap GET the doctor's test call makes with the token
     ca_bundle: str | None = None
     description: str = ""
     expect: Expectations = field(default_factory=Expectations)
@@ -178,7 +188,8 @@ def parse_profiles(data: bytes, path: Path) -> ProfileSet:
                       ui=_ui_settings(document.get("ui", {}), path, text))
 
 
-SETTINGS_DEFAULTS = ("token_cache", "allow_unencrypted_cache", "timeout_seconds")
+SETTINGS_DEFAULTS = ("token_cache", "allow_unencrypted_cache", "timeout_seconds",
+                     "graph_profile", "graph_endpoint", "arm_endpoint")
 
 
 def _settings(table: Any, path: Path, text: str) -> dict[str, Any]:
@@ -306,6 +317,8 @@ def _profile_from_table(name: str, table: Any, path: Path, text: str) -> Profile
         raise fail("token_cache must be 'memory' or 'persistent'", "token_cache")
     ca_bundle = text_value("ca_bundle", required=False)
     federated = text_value("federated_token_file", required=False)
+    endpoints = {key: _endpoint(text_value(key, required=False), key, fail)
+                 for key in ("graph_endpoint", "arm_endpoint", "test_url")}
     return Profile(
         name=name,
         tenant=tenant,
@@ -327,11 +340,26 @@ def _profile_from_table(name: str, table: Any, path: Path, text: str) -> Profile
         token_cache=token_cache,
         allow_unencrypted_cache=flag("allow_unencrypted_cache"),
         timeout_seconds=whole("timeout_seconds", 1, 300),
+        graph_profile=text_value("graph_profile", required=False),
+        **endpoints,
         ca_bundle=str(resolve_path(ca_bundle, base_dir)) if ca_bundle else None,
         description=text_value("description", required=False) or "",
         expect=_expectations(table.get("expect"), fail),
         base_dir=base_dir,
     )
+
+
+def _endpoint(value: str | None, key: str, fail: Any) -> str | None:
+    """graph_endpoint, arm_endpoint, test_url: a plain https URL (origin and path) we may send
+    a token to; anything that parsers could read two ways is refused."""
+    if value is None:
+        return None
+    checked = service_endpoint(value if key != "test_url" else value.split("?", 1)[0])
+    query = value.partition("?")[2] if key == "test_url" else ""
+    if checked is None or not re.fullmatch(r"[A-Za-z0-9._~=&%+,-]*", query):
+        raise fail(f"{key} must be a plain https:// URL such as https://host:port/path "
+                   "(no user, backslash, '..', fragment or escapes)", key)
+    return checked + (f"?{query}" if query else "")
 
 
 def _expectations(table: Any, fail: Any) -> Expectations:

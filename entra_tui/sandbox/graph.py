@@ -30,6 +30,9 @@ AUDIENCES = frozenset({GRAPH_APP_ID, "https://graph.microsoft.com",
 NAMESPACE = uuid.UUID("0c6a5e2f-4b8d-4e1a-9f3c-7d2b6a8e1f40")  # derived ids (sandbox's own)
 PAGE_SIZE = 100
 FILTER = re.compile(r"^(\w+) eq '([^']*)'$")
+# A lambda over a string collection, as Graph documents for servicePrincipalNames
+# (https://learn.microsoft.com/en-us/graph/filter-query-parameter#any-operator).
+ANY_FILTER = re.compile(r"^(\w+)/any\((\w+):\2 eq '([^']*)'\)$")
 DIRECTORY = ("Directory.Read.All", "Directory.ReadWrite.All")
 READ_USERS = ("User.Read.All", "User.ReadBasic.All", "User.ReadWrite.All", *DIRECTORY)
 READ_GROUPS = ("GroupMember.Read.All", "Group.Read.All", *DIRECTORY)
@@ -179,7 +182,8 @@ class View:
         sps = service_principals(self.tenant)
         if not rest:
             return self.collection("servicePrincipals", self.filtered(
-                [sp for sp in sps], {"appId": "appId", "displayName": "displayName"}))
+                [sp for sp in sps], {"appId": "appId", "displayName": "displayName",
+                                     "servicePrincipalNames": "servicePrincipalNames"}))
         found = next((sp for sp in sps if sp["id"] == rest[0]), None)
         if found is None:
             raise NotFound(rest[0])
@@ -230,6 +234,11 @@ class View:
         clause = self.call.query.get("$filter")
         if clause is None:
             return items
+        lambda_ = ANY_FILTER.match(clause.strip())
+        if lambda_ is not None and lambda_.group(1) in fields.values():
+            wanted = lambda_.group(3).lower()
+            return [item for item in items if isinstance(item.get(lambda_.group(1)), list)
+                    and wanted in (str(v).lower() for v in item[lambda_.group(1)])]
         match = FILTER.match(clause.strip())
         if match is None or match.group(1) not in fields:
             raise BadRequest(f"Invalid filter clause: {clause}")
@@ -384,7 +393,13 @@ def service_principals(tenant: Tenant) -> list[dict[str, Any]]:
             "appRoles": [], "oauth2PermissionScopes": []})
     for api in tenant.apis:
         roles, scopes = permission_ids(api)
-        if any(sp["appId"] == api.client_id for sp in found):
+        same = next((sp for sp in found if sp["appId"] == api.client_id), None)
+        if same is not None:  # one app registration that is a client and an API (OBO)
+            same["servicePrincipalNames"] += list(api.identifier_uris)
+            same["appRoles"] = [{"id": i, "value": v, "allowedMemberTypes": ["Application"],
+                                 "isEnabled": True, "displayName": v} for v, i in roles.items()]
+            same["oauth2PermissionScopes"] = [{"id": i, "value": v, "type": "User",
+                                               "isEnabled": True} for v, i in scopes.items()]
             continue
         found.append({
             "id": sp_id(tenant, api.client_id), "appId": api.client_id, "displayName": api.name,
