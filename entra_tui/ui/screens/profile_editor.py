@@ -1,7 +1,11 @@
 """Add or edit a profile in a form that checks every keystroke with the loader's own rules.
 
 Only the fields the chosen flow uses are shown; credentials are references (env:NAME or
-file:PATH), so a pasted secret value is refused before it could reach the file."""
+file:PATH), so a pasted secret value is refused before it could reach the file. Where the
+authority lives (cloud, authority_host, ca_bundle) is part of the form: a new profile starts
+with the location every other profile in the file shares (in the demo, the sandbox's
+authority and CA), so it does not point at real Entra by surprise. Esc asks before it
+throws changes away."""
 
 from __future__ import annotations
 
@@ -11,16 +15,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
+from entra_tui.core.clouds import CLOUD_HOSTS
 from entra_tui.core.errors import ConfigError
 from entra_tui.core.profile_store import check_name
 from entra_tui.core.profiles import FLOWS, check_profile_table
+from entra_tui.core.safe_files import read_small_file
 from entra_tui.core.safe_text import safe_text
+from entra_tui.core.secrets import resolve_path
 from entra_tui.ui.inert import inert, inert_markup
 
 
@@ -51,10 +59,15 @@ FIELDS = (
     Field("redirect_port", "Redirect port", "0 = any free port (optional)", ("interactive",)),
     Field("assertion_profile", "User token from", "the profile whose user token is exchanged",
           ("on_behalf_of",)),
+    Field("cloud", "Cloud", f"{', '.join(CLOUD_HOSTS)} (optional; default public)"),
+    Field("authority_host", "Authority host",
+          "https://login.microsoftonline.com (optional)"),
+    Field("ca_bundle", "CA bundle", "PEM of CAs to trust for the authority (optional)"),
     Field("expect.audiences", "Expect aud", "api://orders (optional, for the report)"),
     Field("expect.roles", "Expect roles", "Orders.Read.All (optional, for the report)"),
 )
 LISTS = {"scopes", "expect.audiences", "expect.roles"}
+LOCATION = ("cloud", "authority_host", "ca_bundle")  # where the identity provider is
 Save = Callable[[str, dict[str, Any], str | None], "str | None"]  # error text, or None
 
 
@@ -97,7 +110,11 @@ class ProfileEditor(ModalScreen[str | None]):
                  previous_name: str | None, path: Path, taken: set[str], save: Save) -> None:
         super().__init__()
         self.title_text = title
-        self.initial = {**_flatten(table), "name": name}
+        self.prefilled: dict[str, str] = {}
+        if previous_name is None and not any(key in table for key in LOCATION):
+            self.prefilled = shared_location(path)
+        self.initial = {**self.prefilled, **_flatten(table), "name": name}
+        self.unchanged: tuple[str, dict[str, Any]] | None = None  # the form as opened
         self.previous_name = previous_name
         self.path = path
         self.taken = taken - ({previous_name} if previous_name else set())
@@ -114,6 +131,10 @@ class ProfileEditor(ModalScreen[str | None]):
                         value=_text(self.initial.get(field.key)), placeholder=field.placeholder,
                         id=f"field-{_dom(field.key)}", select_on_focus=False), field.key)
             yield Static(id="editor-problem")
+            if self.prefilled:
+                yield Static(Text("Authority and CA bundle as every other profile in this "
+                                  "file has them: clear them for Microsoft Entra itself."),
+                             id="editor-prefilled")
             yield Static("Ctrl+S saves (comments and order in the file are kept, the old "
                          "file goes to .bak) · Esc cancels", id="editor-help")
 
@@ -124,6 +145,7 @@ class ProfileEditor(ModalScreen[str | None]):
         self._show_fields_for_flow()
         self.query_one("#field-name", Input).focus()
         self.check()
+        self.unchanged = self.values()
 
     @property
     def flow(self) -> str:
@@ -184,7 +206,8 @@ class ProfileEditor(ModalScreen[str | None]):
             widget = self.query_one(f"#field-{_dom(field.key)}", Input)
             widget.set_class(problem is not None and field.key.split(".")[-1] == key,
                              "-invalid")
-        self.query_one("#editor-problem", Static).update(inert(problem or ""))
+        note = problem or self._ca_bundle_warning(fields.get("ca_bundle"))
+        self.query_one("#editor-problem", Static).update(inert(note or ""))
         return problem
 
     def action_save(self) -> None:
@@ -198,8 +221,49 @@ class ProfileEditor(ModalScreen[str | None]):
             return
         self.dismiss(name)
 
+    def _ca_bundle_warning(self, value: str | None) -> str | None:
+        """A CA bundle that is not there (yet) fails every request with a TLS error: said
+        at once, though saving is allowed (the file may be made later, as the loader allows)."""
+        if not value:
+            return None
+        target = resolve_path(value, self.path.parent)
+        if target.is_file():
+            return None
+        return f"Note: no CA bundle at {safe_text(target)} yet (requests will fail TLS)"
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.unchanged is None or self.values() == self.unchanged:
+            self.dismiss(None)
+            return
+        from entra_tui.ui.screens.confirm import Confirm
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(Confirm(Text("Throw away the changes made in this form?"),
+                                     "Discard changes?"), answered)
+
+
+def shared_location(path: Path) -> dict[str, str]:
+    """cloud / authority_host / ca_bundle as every profile in the file at `path` has them
+    (the demo's file points all of them at the sandbox); nothing where they differ."""
+    import tomllib
+
+    try:
+        document = tomllib.loads(read_small_file(path).decode("utf-8-sig"))
+    except (OSError, ValueError):  # no file yet, unreadable, not TOML: nothing to share
+        return {}
+    profiles = document.get("profiles")
+    tables = [t for t in profiles.values() if isinstance(t, dict)] \
+        if isinstance(profiles, dict) else []
+    shared: dict[str, str] = {}
+    for key in LOCATION:
+        values = [t.get(key) for t in tables]
+        if values and isinstance(values[0], str) and values[0] \
+                and all(v == values[0] for v in values):
+            shared[key] = values[0]
+    return shared
 
 
 def _row(label: str, widget: Any, key: str) -> Horizontal:
