@@ -3,6 +3,9 @@ focused pane is for."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -47,7 +50,7 @@ class HelpScreen(ModalScreen[None]):
             pane = PANE_HELP.get(self.focused_pane or "")
             if pane:
                 yield Static(Text(pane, style="italic"), id="help-pane")
-            yield Static(_keys(self.bindings_shown), id="help-keys")
+            yield Static(_keys(self.bindings_shown, self.app.get_key_display), id="help-keys")
 
     def on_mount(self) -> None:
         box = self.query_one("#help-box")
@@ -59,17 +62,15 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-def _keys(bindings: list[Binding]) -> Table:
+def _keys(bindings: list[Binding], key_display: Callable[[Binding], str]) -> Table:
+    """Keys named as the footer names them (App.get_key_display: `/`, `?`, `[`, not their
+    key names), each key of a binding in turn."""
     table = Table(box=None, expand=True, show_header=False, padding=(0, 2, 0, 0))
     table.add_column(no_wrap=True, style="bold")
     table.add_column(no_wrap=True)
     table.add_column(ratio=1, style="dim")
     for binding in bindings:
-        keys = ", ".join(_key_name(k) for k in binding.key.split(","))
-        table.add_row(keys, binding.description, binding.tooltip or "")
+        keys = binding.key_display or ", ".join(
+            key_display(replace(binding, key=key.strip())) for key in binding.key.split(","))
+        table.add_row(Text(keys), Text(binding.description), Text(binding.tooltip or ""))
     return table
-
-
-def _key_name(key: str) -> str:
-    return {"left_square_bracket": "[", "right_square_bracket": "]", "question_mark": "?",
-            "escape": "Esc", "enter": "Enter", "f1": "F1", "f5": "F5"}.get(key, key)
