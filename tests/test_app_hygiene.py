@@ -89,6 +89,9 @@ async def test_clicking_a_claim_copies_its_value(demo: tuple[EntraTuiApp, FakeCl
         await acquire(pilot, app)
         table = app.claims_table
         claims = app.viewing.token.claims  # type: ignore[union-attr]
+        # The table lays its rows out after the token arrives: click once they are drawn.
+        await wait_until(pilot, lambda: table.row_count == len(claims) and table.size.height > 1)
+        await pilot.pause()
         await pilot.click(app.claims_table, offset=(3, 1))  # first data row (aud), below the header
         await wait_until(pilot, lambda: app.clipboard == claims["aud"])
         first_row_height = table.row_height(0)
