@@ -92,7 +92,8 @@ def user_access_token(
     claims.update({
         "idtyp": "user", "ipaddr": CLIENT_ADDRESS, "name": user.name, "oid": user.object_id,
         "rh": f"1.{opaque(30)}.", "scp": " ".join(scopes), "sid": str(uuid.uuid4()),
-        "sub": opaque(32), "tid": tenant_id, "unique_name": user.upn, "upn": user.upn,
+        "sub": tokens.pairwise_subject(user.object_id, client.client_id), "tid": tenant_id,
+        "unique_name": user.upn, "upn": user.upn,
         "uti": opaque(16), "ver": "1.0",
     })
     return sign_for(api, claims, key)

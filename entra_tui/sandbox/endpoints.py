@@ -17,6 +17,7 @@ import jwt
 
 from entra_tui.sandbox import access_tokens, errors, routes, tokens
 from entra_tui.sandbox.assertions import verify_client_assertion
+from entra_tui.sandbox.cae import Cae
 from entra_tui.sandbox.devicecodes import DeviceCodes
 from entra_tui.sandbox.directory import (
     MANAGED_IDENTITY,
@@ -61,11 +62,14 @@ class Endpoints:
         self.sign_ins = SignInLog()  # what the sandbox's Graph lists at /auditLogs/signIns
         self.services = Services(base_url=base_url, signing_key=signing_key,
                                  sign_ins=self.sign_ins)
+        # CAE (revocations, claims challenges, cp1 tokens) and the admin actions: cae.py.
+        self.cae = Cae(signing_key, base_url, identity_header)
+        self.services.cae = self.cae
 
     def handle(self, request: Request) -> Response:
         correlation_id = request.headers.get("client-request-id") or str(uuid.uuid4())
         try:
-            response = self._route(request)
+            response = self.cae.route(request, self._route)
         except errors.EntraError as exc:
             self.sign_ins.record(request, correlation_id, exc.code, exc.message)
             return Response.json(exc.status, exc.body(correlation_id))
@@ -237,7 +241,8 @@ class Endpoints:
         `roles` only for what was granted."""
         token = access_tokens.app_access_token(
             key=self.signing_key, base_url=self.base_url, tenant_id=tenant.tenant_id, api=api,
-            audience=audience, client=client, roles=client.role_grants.get(api.client_id, ()),
+            audience=audience, client=client, roles=self.cae.roles(
+                client.client_id, api.client_id, client.role_grants.get(api.client_id, ())),
             credential_type=credential_type)
         return {"token_type": "Bearer", "expires_in": tokens.ACCESS_TOKEN_LIFETIME,
                 "ext_expires_in": tokens.ACCESS_TOKEN_LIFETIME, "access_token": token}

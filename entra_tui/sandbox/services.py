@@ -21,6 +21,7 @@ from entra_tui.sandbox.directory import TENANTS
 from entra_tui.sandbox.wire import Request, Response
 
 if TYPE_CHECKING:
+    from entra_tui.sandbox.cae import Cae
     from entra_tui.sandbox.pki import SigningKey
     from entra_tui.sandbox.signins import SignInLog
 
@@ -57,6 +58,8 @@ class Call:
 
 
 class Services:
+    cae: Cae | None = None  # continuous access evaluation (set by the endpoints)
+
     def __init__(self, *, base_url: str, signing_key: SigningKey, sign_ins: SignInLog) -> None:
         self.base_url = base_url
         self.signing_key = signing_key
@@ -73,6 +76,15 @@ class Services:
             call.claims = self.validate(request, service.AUDIENCES, graph=name == "graph")
         except TokenRejected as exc:
             return service.unauthorized(self, call, exc)
+        challenge = self.cae.challenge(call.claims) if self.cae is not None and \
+            name == "graph" else None
+        if challenge is not None:  # a CAE token from before its user's revocation: cae.py
+            from entra_tui.sandbox.cae import CHALLENGE_MESSAGE
+
+            response = Response.json(401, graph.error("InvalidAuthenticationToken",
+                                                      CHALLENGE_MESSAGE, call))
+            response.headers["WWW-Authenticate"] = challenge
+            return response
         return service.route(self, call)
 
     def validate(self, request: Request, audiences: frozenset[str], *,

@@ -20,6 +20,16 @@ def opaque(size: int = 16) -> str:
     return base64.urlsafe_b64encode(secrets.token_bytes(size)).rstrip(b"=").decode()
 
 
+def pairwise_subject(user_object_id: str, client_id: str) -> str:
+    """`sub` is pairwise: the same for one user and one app in every token, different for
+    another app (https://learn.microsoft.com/en-us/entra/identity-platform/
+    access-token-claims-reference, `sub`)."""
+    import hashlib
+
+    digest = hashlib.sha256(f"sub:{user_object_id.lower()}:{client_id.lower()}".encode())
+    return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
+
+
 def sign(claims: dict[str, object], key: SigningKey) -> str:
     return jwt.encode(claims, key.private_key, algorithm="RS256",
                       headers={"typ": "JWT", "kid": key.kid, "x5t": key.x5t})
@@ -57,7 +67,8 @@ def delegated_access_token(
         "aud": audience, "iss": issuer, "iat": now, "nbf": now, "exp": now + lifetime,
         "aio": opaque(40), "azp": client_id, "azpacr": credential_type, "name": user_name,
         "oid": user_object_id, "preferred_username": upn, "rh": f"1.{opaque(30)}.",
-        "scp": " ".join(scopes), "sid": str(uuid.uuid4()), "sub": opaque(32),
+        "scp": " ".join(scopes), "sid": str(uuid.uuid4()),
+        "sub": pairwise_subject(user_object_id, client_id),
         "tid": tenant_id, "uti": opaque(16), "ver": "2.0",
     }, key)
 
@@ -70,7 +81,7 @@ def id_token(
     claims: dict[str, object] = {
         "aud": client_id, "iss": issuer, "iat": now, "nbf": now, "exp": now + 3600,
         "name": user_name, "oid": user_object_id, "preferred_username": upn,
-        "sub": opaque(32), "tid": tenant_id, "ver": "2.0",
+        "sub": pairwise_subject(user_object_id, client_id), "tid": tenant_id, "ver": "2.0",
     }
     if nonce:
         claims["nonce"] = nonce
