@@ -85,6 +85,19 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--trace", action="store_true",
                        help="print the HTTP exchange (discovery, token endpoint...) on stderr, "
                             "secrets and tokens redacted")
+    diff = commands.add_parser(
+        "diff", help="compare two tokens claim by claim (did my permission change land?)",
+        description="Compare token A with token B: roles, scopes, groups and directory roles "
+                    "added or removed, changed values (times as durations), header changes. "
+                    "Each of A and B is a file, - for stdin, or the token itself. Exit codes: "
+                    "0 the same claims (only the issuance differs), 1 different, 3 unreadable "
+                    "input.")
+    diff.add_argument("first", metavar="A",
+                      help="the older token: a file or - for stdin (preferred: a command line "
+                           "is visible to other local users in ps and /proc/PID/cmdline), or "
+                           "the token")
+    diff.add_argument("second", metavar="B", help="the newer token: a file, -, or the token")
+    diff.add_argument("--json", action="store_true", help="print one JSON object")
     listing = commands.add_parser("profiles", help="list the profiles")
     listing.add_argument("--json", action="store_true", help="print one JSON object")
     for sub in (token, listing):  # also accepted after the command name
@@ -123,6 +136,10 @@ def _main(argv: list[str] | None) -> int:
 
         return run_token(args.profile, config=args.config, as_json=args.json, copy=args.copy,
                          scopes=args.scope, from_env=args.from_env, trace=args.trace)
+    if args.command == "diff":
+        from entra_tui.commands.diff import run_diff
+
+        return run_diff(args.first, args.second, as_json=args.json)
     if args.command == "profiles":
         from entra_tui.commands.token import run_profiles
 
