@@ -38,6 +38,7 @@ KNOWN_KEYS = {
     "password", "redirect_port", "assertion_profile", "auto_refresh_minutes", "token_cache",
     "allow_unencrypted_cache", "timeout_seconds",
     "graph_profile", "graph_endpoint", "arm_endpoint", "test_url",  # the token doctor
+    "client_capabilities",  # MSAL's client_capabilities, e.g. ["cp1"] for CAE
 }
 EXPECT_LISTS = {"audiences", "issuers", "roles", "scopes"}
 EXPECT_KEYS = EXPECT_LISTS | {"tenant", "version", "clock_skew"}
@@ -71,6 +72,8 @@ class Profile:
     graph_endpoint: str | None = None  # Graph root for a custom authority (the sandbox)
     arm_endpoint: str | None = None  # ARM root for a custom authority
     test_url: str | None = None  # a cheap GET the doctor's test call makes with the token
+    # MSAL's client_capabilities: ["cp1"] declares the app handles CAE claims challenges.
+    client_capabilities: tuple[str, ...] = ()
     ca_bundle: str | None = None
     description: str = ""
     expect: Expectations = field(default_factory=Expectations)
@@ -319,6 +322,11 @@ def _profile_from_table(name: str, table: Any, path: Path, text: str) -> Profile
     federated = text_value("federated_token_file", required=False)
     endpoints = {key: _endpoint(text_value(key, required=False), key, fail)
                  for key in ("graph_endpoint", "arm_endpoint", "test_url")}
+    capabilities = table.get("client_capabilities", [])
+    if not isinstance(capabilities, list) or not all(
+            isinstance(c, str) and re.fullmatch(r"[A-Za-z0-9_-]{1,32}", c) for c in capabilities):
+        raise fail("client_capabilities must be a list of capability names, e.g. [\"cp1\"] "
+                   "(continuous access evaluation)", "client_capabilities")
     return Profile(
         name=name,
         tenant=tenant,
@@ -342,6 +350,7 @@ def _profile_from_table(name: str, table: Any, path: Path, text: str) -> Profile
         timeout_seconds=whole("timeout_seconds", 1, 300),
         graph_profile=text_value("graph_profile", required=False),
         **endpoints,
+        client_capabilities=tuple(capabilities),
         ca_bundle=str(resolve_path(ca_bundle, base_dir)) if ca_bundle else None,
         description=text_value("description", required=False) or "",
         expect=_expectations(table.get("expect"), fail),

@@ -91,13 +91,15 @@ class SessionManager:
         on_device_code: Callable[[DeviceCodePrompt], None] | None = None,
         cancel: threading.Event | None = None, user_assertion: str | None = None,
         on_sign_in_url: Callable[[str], None] | None = None,
+        claims_challenge: str | None = None,
     ) -> AcquireResult:
         """Get an access token for `profile`; failures come back inside the result.
 
         Credentials (`env:`/`file:` secrets and passwords, certificate files) are read for
         every request that goes to the identity provider; `result.credential` says which
         was read and when. `on_sign_in_url` gets the sign-in URL of an interactive flow when
-        no browser could be opened."""
+        no browser could be opened. `claims_challenge` (the JSON a resource's 401 carried,
+        decoded) goes to the identity provider, past MSAL's cache."""
         started = time.perf_counter()
         self._attempts[profile.name] = (started, profile)
         try:
@@ -118,6 +120,8 @@ class SessionManager:
                 # cache too) and a trip to the identity provider.
                 self.forget(profile)
                 app, watch = self._app_for(profile)
+            if claims_challenge:
+                force_refresh = True
             if cancel is None and not force_refresh and not changed \
                     and profile.flow in CLIENT_FLOWS:
                 # The most common call (often a cache hit, ~30 µs inside MSAL), kept lean.
@@ -125,11 +129,11 @@ class SessionManager:
             elif cancel is None:
                 response, source = self._run_flow(app, profile, force_refresh or changed,
                                                   on_device_code, cancel, user_assertion,
-                                                  on_sign_in_url, changed)
+                                                  on_sign_in_url, changed, claims_challenge)
             else:  # cancellable mid-request: it runs in a daemon thread we can leave
                 run = functools.partial(self._run_flow, app, profile, force_refresh or changed,
                                         on_device_code, cancel, user_assertion,
-                                        on_sign_in_url, changed)
+                                        on_sign_in_url, changed, claims_challenge)
                 outcome = _interruptible(lambda: dict(zip(("response", "source"), run(),
                                                           strict=True)), cancel)
                 response, source = outcome.get("response", {}), outcome.get("source")
@@ -215,39 +219,43 @@ class SessionManager:
                   cancel: threading.Event | None,
                   user_assertion: str | None,
                   on_sign_in_url: Callable[[str], None] | None = None,
-                  credential_changed: bool = False) -> tuple[dict[str, Any], str | None]:
+                  credential_changed: bool = False,
+                  claims: str | None = None) -> tuple[dict[str, Any], str | None]:
         scopes = list(profile.scopes)
         flow = profile.flow
+        extra = {"claims_challenge": claims} if claims else {}
         if flow == "managed_identity":
             if force:  # MSAL has no force-refresh here; a fresh client skips its cache
                 self.forget(profile)
                 app, _ = self._app_for(profile)
             resource = scopes[0].removesuffix("/.default")
-            return app.acquire_token_for_client(resource=resource), None
+            return app.acquire_token_for_client(resource=resource, **extra), None
         if flow == "on_behalf_of":
             if not user_assertion:
                 raise CredentialError(f"on-behalf-of needs a user token: acquire one with "
                                       f"profile '{profile.assertion_profile}' first")
             if force:
                 _forget_access_tokens(app)
-            return app.acquire_token_on_behalf_of(user_assertion, scopes), None
+            return app.acquire_token_on_behalf_of(user_assertion, scopes, **extra), None
         if not profile.is_user_flow:
             if force:  # MSAL refuses force_refresh for client credentials
                 _forget_access_tokens(app)
-            return app.acquire_token_for_client(scopes=scopes), None
+            return app.acquire_token_for_client(scopes=scopes, **extra), None
         # A changed password is tried, not hidden behind the refresh token it replaced.
-        silent = None if credential_changed else self._silent(app, profile, scopes, force)
+        silent = None if credential_changed else self._silent(app, profile, scopes, force,
+                                                              claims)
         if silent is not None:
             return silent
         if flow == "device_code":
-            return self._device_code(app, scopes, on_device_code, cancel), "identity provider"
+            return self._device_code(app, scopes, on_device_code, cancel,
+                                     claims), "identity provider"
         if flow == "interactive":
             # MSAL calls auth_uri_callback only when no browser could be opened (and logs
             # the URL, which we silence, otherwise): the user needs it on screen.
             return app.acquire_token_interactive(
                 scopes, port=profile.redirect_port or None,
                 timeout=INTERACTIVE_TIMEOUT_SECONDS,
-                auth_uri_callback=on_sign_in_url or _no_browser), "identity provider"
+                auth_uri_callback=on_sign_in_url or _no_browser, **extra), "identity provider"
         password = resolve_reference(profile.password or "", base_dir=profile.base_dir)
         self._note_read(profile, f"password from {profile.password}")
         if not is_microsoft_host(profile.authority_host):
@@ -257,17 +265,18 @@ class SessionManager:
         with warnings.catch_warnings():  # the pane already warns about this flow, in words
             warnings.simplefilter("ignore", DeprecationWarning)
             return app.acquire_token_by_username_password(
-                profile.username, password, scopes), "identity provider"
+                profile.username, password, scopes, **extra), "identity provider"
 
     @staticmethod
-    def _silent(app: Any, profile: Profile, scopes: list[str],
-                force: bool) -> tuple[dict[str, Any], str] | None:
+    def _silent(app: Any, profile: Profile, scopes: list[str], force: bool,
+                claims: str | None = None) -> tuple[dict[str, Any], str] | None:
         accounts = app.get_accounts(username=profile.username) if profile.username \
             else app.get_accounts()
         if not accounts:
             return None
         result = app.acquire_token_silent_with_error(scopes, account=accounts[0],
-                                                     force_refresh=force)
+                                                     force_refresh=force,
+                                                     claims_challenge=claims)
         if not result or "access_token" not in result:
             return None  # no usable refresh token: sign in again
         return result, ("cache" if result.get("token_source") == "cache"
@@ -276,8 +285,9 @@ class SessionManager:
     @staticmethod
     def _device_code(app: Any, scopes: list[str],
                      on_device_code: Callable[[DeviceCodePrompt], None] | None,
-                     cancel: threading.Event | None) -> dict[str, Any]:
-        flow = app.initiate_device_flow(scopes=scopes)
+                     cancel: threading.Event | None,
+                     claims: str | None = None) -> dict[str, Any]:
+        flow = app.initiate_device_flow(scopes=scopes, claims_challenge=claims)
         if "user_code" not in flow:
             return flow
         if on_device_code is not None:
@@ -318,14 +328,17 @@ class SessionManager:
         if profile.flow == "managed_identity":
             identity = (msal.UserAssignedManagedIdentity(client_id=profile.client_id)
                         if profile.client_id else msal.SystemAssignedManagedIdentity())
-            return msal.ManagedIdentityClient(identity, http_client=http_client,
-                                              token_cache=cache)
+            return msal.ManagedIdentityClient(
+                identity, http_client=http_client, token_cache=cache,
+                client_capabilities=list(profile.client_capabilities) or None)
         common = {
             "authority": profile.authority,
             "http_client": http_client,
             # Off-Microsoft hosts (the sandbox, a private authority) have no instance metadata.
             "instance_discovery": None if is_microsoft_host(profile.authority_host) else False,
             "token_cache": cache,
+            # ["cp1"]: MSAL asks for CAE tokens (xms_cc) and the app handles claims challenges.
+            "client_capabilities": list(profile.client_capabilities) or None,
         }
         if profile.is_user_flow:
             return msal.PublicClientApplication(profile.client_id, **common)

@@ -146,6 +146,11 @@ def tell(token: DecodedToken) -> list[str]:
     if "nonce" in token.header and aud in GRAPH_AUDIENCES:
         facts.append("Has a nonce in the header (Microsoft Graph): only Graph can verify "
                      "its signature")
+    capabilities = claims.get("xms_cc")
+    if isinstance(capabilities, list) and any(str(c).lower() == "cp1" for c in capabilities):
+        facts.append("CAE token (xms_cc: cp1): the client handles claims challenges, so a "
+                     "CAE-enabled API may accept it for up to 28 h, and revokes it at once "
+                     "(401 with a claims challenge) when the user's sessions are revoked")
     return facts
 
 
