@@ -29,19 +29,22 @@ class DemoEnvironment(NamedTuple):
 
 
 def prepare_demo(*, device_auto_approve_after: float | None = 4.0,
-                 separate_process: bool = False) -> DemoEnvironment:
+                 separate_process: bool = False, sign_in: str = "auto") -> DemoEnvironment:
     """Bind the sandbox (cheap) and write profiles; call `sandbox.start()` before acquiring.
 
     Device codes approve themselves after a few seconds, so the demo needs no second device
     (a person can still approve one at the sandbox's /device page at once). The command line
     runs the sandbox in a child process; tests keep it in-process to inject faults.
+    `sign_in="auto"` (hands-free) signs the demo user in without a page; "pages" shows the
+    sandbox's sign-in pages in the browser (account, password, MFA, consent), as
+    `entra-tui --demo` does.
     """
     if separate_process:
         from entra_tui.sandbox.process import SandboxProcess as kind
     else:
         from entra_tui.sandbox.runner import Sandbox as kind
     sandbox = kind(device_auto_approve_after=device_auto_approve_after,
-                   device_poll_interval=1).bind()
+                   device_poll_interval=1, sign_in=sign_in).bind()
     assert isinstance(sandbox, SandboxLayout)
     # As App Service sets them for code running on it; MSAL's managed identity reads them.
     os.environ["IDENTITY_ENDPOINT"] = sandbox.identity_endpoint
@@ -71,6 +74,9 @@ def demo_profiles_toml(sandbox: SandboxLayout) -> str:
     os.environ[FABRIKAM_SECRET_ENV] = inventory.secret or ""
     host = sandbox.base_url
     ca = sandbox.ca_path
+    # The sign-in pages ask Megan Bowen for an MFA code; her "authenticator app" is this line.
+    browser_description = ("Interactive browser sign-in (PKCE); your browser will warn about "
+                           f"the sandbox CA. Megan Bowen's MFA code: {sandbox.mfa_code}")
     return f"""\
 # entra-tui demo profiles, pointing at the built-in sandbox tenant ({host}).
 # Secrets are references (file: or env:), never values.
@@ -190,7 +196,7 @@ ca_bundle = "{ca}"
 auto_refresh_minutes = 10
 
 [profiles.contoso-ops-browser]
-description = "Interactive browser sign-in (PKCE); your browser will warn about the sandbox CA"
+description = "{browser_description}"
 tenant = "{contoso.domain}"
 client_id = "{cli_tool.client_id}"
 flow = "interactive"

@@ -22,6 +22,8 @@ class PendingSignIn:
     created_at: float
     approved: bool = False
     redeemed: bool = False
+    user_upn: str | None = None  # who approved it on the page (None: the demo user)
+    declined: bool = False
 
 
 class DeviceCodes:
@@ -52,6 +54,29 @@ class DeviceCodes:
                     return True
         return False
 
+    def find(self, user_code: str) -> tuple[str, PendingSignIn | None]:
+        """The sign-in a code typed on the page names: 'pending', 'expired', 'used' or
+        'unknown'."""
+        wanted = user_code.strip().upper().replace("-", "").replace(" ", "")
+        with self._lock:
+            pending = next((p for p in self._by_device.values() if p.user_code == wanted),
+                           None)
+            if pending is None:
+                return "unknown", None
+            if time.time() >= pending.expires_at:
+                return "expired", pending
+            if pending.approved or pending.declined or pending.redeemed:
+                return "used", pending
+            return "pending", pending
+
+    def approve_as(self, pending: PendingSignIn, upn: str) -> None:
+        with self._lock:
+            pending.user_upn, pending.approved = upn, True
+
+    def decline(self, pending: PendingSignIn) -> None:
+        with self._lock:
+            pending.declined = True
+
     def tenant_of(self, device_code: str) -> str | None:
         """Whose sign-in it is, without redeeming it (for `common` authorities)."""
         with self._lock:
@@ -59,7 +84,7 @@ class DeviceCodes:
         return pending.tenant_id if pending is not None else None
 
     def redeem(self, device_code: str) -> tuple[str, PendingSignIn | None]:
-        """'approved' (once), 'pending', 'expired' or 'unknown'."""
+        """'approved' (once), 'pending', 'declined', 'expired' or 'unknown'."""
         with self._lock:
             pending = self._by_device.get(device_code)
             if pending is None or pending.redeemed:
@@ -67,6 +92,9 @@ class DeviceCodes:
             now = time.time()
             if now >= pending.expires_at:
                 return "expired", pending
+            if pending.declined:
+                pending.redeemed = True
+                return "declined", pending
             auto = self.auto_approve_after
             if auto is not None and now - pending.created_at >= auto:
                 pending.approved = True

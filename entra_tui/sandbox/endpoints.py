@@ -1,7 +1,11 @@
 """The sandbox's HTTP endpoints as plain functions of a request, so they can be tested and
 fuzzed without sockets. Paths follow Entra's: /{tenant}/v2.0/.well-known/openid-configuration,
 /{tenant}/discovery/v2.0/keys, /{tenant}/oauth2/v2.0/{authorize,token,devicecode}; plus
-/device (approve a device code), and /msi/token (App Service managed identity)."""
+/device (approve a device code), and /msi/token (App Service managed identity).
+
+`sign_in` chooses what a browser meets at the authorize endpoint and /device: "auto" signs the
+demo user (or `login_hint`'s) in without a page and approves a device code posted to /device
+(hands-free, for tests and scripts), "pages" shows the sign-in pages of `signin.py`."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ import jwt
 from entra_tui.sandbox import access_tokens, errors, routes, tokens
 from entra_tui.sandbox.assertions import verify_client_assertion
 from entra_tui.sandbox.cae import Cae
+from entra_tui.sandbox.consent import ConsentStore
 from entra_tui.sandbox.devicecodes import DeviceCodes
 from entra_tui.sandbox.directory import (
     MANAGED_IDENTITY,
@@ -50,7 +55,8 @@ class Endpoints:
     def __init__(self, *, base_url: str, signing_key: SigningKey,
                  client_certificates: dict[str, ClientCertificate],
                  device_codes: DeviceCodes, workload_key: SigningKey,
-                 identity_header: str, device_poll_interval: int = 5) -> None:
+                 identity_header: str, device_poll_interval: int = 5,
+                 sign_in: str = "auto", mfa_code: str = "") -> None:
         self.base_url = base_url
         self.signing_key = signing_key
         self.client_certificates = client_certificates  # by client id
@@ -59,6 +65,12 @@ class Endpoints:
         self.identity_header = identity_header
         self.device_poll_interval = device_poll_interval
         self.grants = GrantStore()
+        self.consents = ConsentStore()  # what people consented to on the sign-in pages
+        self.pages = None
+        if sign_in == "pages":
+            from entra_tui.sandbox.signin import SignInPages
+
+            self.pages = SignInPages(self, mfa_code=mfa_code)
         self.sign_ins = SignInLog()  # what the sandbox's Graph lists at /auditLogs/signIns
         self.services = Services(base_url=base_url, signing_key=signing_key,
                                  sign_ins=self.sign_ins)
@@ -88,6 +100,12 @@ class Endpoints:
     def _route(self, request: Request) -> Response:
         split = urlsplit(request.path)
         parts = [p for p in split.path.split("/") if p]
+        if parts == ["device"] and self.pages is not None:
+            if request.method == "POST":
+                return self.pages.post(request, _form(request.body))
+            return self.pages.device_page(request)
+        if parts == ["signin"] and self.pages is not None and request.method == "POST":
+            return self.pages.post(request, _form(request.body))
         if parts == ["device"]:
             return self._device_page(request)
         if parts == ["msi", "token"]:
@@ -111,7 +129,7 @@ class Endpoints:
             return Response.json(200, {"keys": [self.signing_key.jwk(
                 f"{self.base_url}/{{tenantid}}/v2.0")]})
         if rest[-1] == "authorize":
-            return self._authorize(tenant, _query(split.query))
+            return self._authorize(tenant, _query(split.query), request)
         if request.method != "POST":
             return Response.json(405, {"error": "invalid_request",
                                        "error_description": "Use POST."})
@@ -254,6 +272,7 @@ class Endpoints:
             raise errors.EntraError(400, "invalid_grant", 50034,
                                     f"The user account {upn} does not exist in the "
                                     f"{tenant.display_name} directory.")
+        client = self.consents.effective(tenant, user, client)
         return Response.json(200, user_token_response(
             key=self.signing_key, issuer=self.issuer(tenant), tenant=tenant, client=client,
             user=user, scopes=scopes, store=self.grants, nonce=nonce,
@@ -267,7 +286,10 @@ class Endpoints:
         if not client.public_client:
             raise errors.not_public_client(client_id)
         scopes = _required(form, "scope").split()
-        delegated_audience(tenant, client, scopes)  # unknown scope or no consent: say so now
+        if self.pages is None:  # unknown scope or no consent: say so now
+            delegated_audience(tenant, client, scopes)
+        else:  # unknown scopes now; consent on the page
+            self.consents.missing(tenant, tenant.users[0], client, scopes)
         pending = self.device_codes.create(tenant.tenant_id, client_id, scopes)
         uri = f"{self.base_url}/device"
         return Response.json(200, {
@@ -288,7 +310,10 @@ class Endpoints:
             raise errors.device_code_expired()
         if state == "pending":
             raise errors.authorization_pending()
-        return self._user_response(tenant, client, tenant.users[0].upn, pending.scopes)
+        if state == "declined":
+            raise errors.authorization_declined()
+        return self._user_response(tenant, client, pending.user_upn or tenant.users[0].upn,
+                                   pending.scopes)
 
     def _authorization_code(self, tenant: Tenant, client: ClientApp,
                             form: dict[str, str]) -> Response:
@@ -349,8 +374,12 @@ class Endpoints:
                                    credential_type=credential_type)
 
     # --- interactive sign-in ----------------------------------------------------------------
-    def _authorize(self, tenant: Tenant, query: dict[str, str]) -> Response:
-        """Signs the demo user in at once (or `login_hint`'s user) and redirects with a code."""
+    def _authorize(self, tenant: Tenant, query: dict[str, str],
+                   request: Request | None = None) -> Response:
+        """The sign-in pages; or, with `sign_in="auto"`, signs the demo user in at once (or
+        `login_hint`'s user) and redirects with a code."""
+        if self.pages is not None and request is not None:
+            return self.pages.authorize(tenant, query, request)
         client = tenant.client(query.get("client_id", ""))
         if client is None:
             raise errors.app_not_found(query.get("client_id", ""), tenant.display_name)

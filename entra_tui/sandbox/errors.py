@@ -202,3 +202,10 @@ def federated_no_match(issuer: str, subject: str) -> EntraError:
 def assertion_replayed() -> EntraError:
     return EntraError(401, "invalid_client", 700025,
                       "The client assertion has already been used (jti replay).")
+
+
+def authorization_declined() -> EntraError:
+    """The person cancelled the device sign-in on the page: the app's polling ends
+    (https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-device-code)."""
+    return EntraError(400, "authorization_declined", 65004,
+                      "User declined to consent to access the app.")

@@ -88,3 +88,14 @@ class SandboxLayout:
     @property
     def identity_endpoint(self) -> str:
         return f"{self.base_url}/msi/token"
+
+    @property
+    def mfa_code(self) -> str:
+        """The code the MFA user's "authenticator app" shows on the sign-in pages: six digits,
+        the same in the demo's process and the sandbox's child (both know the identity
+        header), new for every sandbox. A checksum, not a hash: zlib is loaded already, and
+        the code only has to be unguessable from outside the machine, not keep the header
+        secret from someone who sees the code (the demo shows both to its user)."""
+        import zlib
+
+        return f"{zlib.crc32(b'mfa-code:' + self.identity_header.encode()) % 1_000_000:06d}"

@@ -34,9 +34,10 @@ def child_environment() -> dict[str, str]:
 
 class SandboxProcess(SandboxLayout):
     def __init__(self, *, device_auto_approve_after: float | None = None,
-                 device_poll_interval: int = 5) -> None:
+                 device_poll_interval: int = 5, sign_in: str = "auto") -> None:
         super().__init__()
-        self._options = [f"--device-poll-interval={device_poll_interval}"]
+        self._options = [f"--device-poll-interval={device_poll_interval}",
+                         f"--sign-in={sign_in}"]
         if device_auto_approve_after is not None:
             self._options.append(f"--device-auto-approve-after={device_auto_approve_after}")
         self._child: subprocess.Popen[str] | None = None

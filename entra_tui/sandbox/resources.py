@@ -43,13 +43,10 @@ def consented(client: ClientApp, api: Api) -> list[str]:
     return [name for name in api.delegated_scopes if name in names]
 
 
-def delegated_resource(tenant: Tenant, client: ClientApp,
-                       scopes: list[str]) -> tuple[Api, str, list[str]]:
-    """(API, audience, scope names) for a user's token, enforcing known scopes and consent;
-    OIDC scopes alone get Graph's User.Read, as Entra gives."""
+def requested_scopes(tenant: Tenant, scopes: list[str]) -> tuple[Api, str, list[str]]:
+    """(API, resource as the client spelled it, scope names) a delegated request names, without
+    looking at consent (a sign-in page asks for it); unknown APIs and scopes are refused."""
     resource_scopes = [s for s in scopes if s not in OIDC_SCOPES]
-    if not resource_scopes:
-        return GRAPH, GRAPH.client_id, ["User.Read"]
     resources = {s.rpartition("/")[0] for s in resource_scopes}
     if len(resources) != 1 or "" in resources:
         raise errors.invalid_scope(" ".join(scopes))
@@ -58,13 +55,24 @@ def delegated_resource(tenant: Tenant, client: ClientApp,
     if api is None:
         raise errors.resource_not_found(resource, tenant.display_name)
     names = [s.rpartition("/")[2] for s in resource_scopes]
+    if names != [".default"] and any(name not in api.delegated_scopes for name in names):
+        raise errors.invalid_scope(" ".join(resource_scopes))
+    return api, resource, names
+
+
+def delegated_resource(tenant: Tenant, client: ClientApp,
+                       scopes: list[str]) -> tuple[Api, str, list[str]]:
+    """(API, audience, scope names) for a user's token, enforcing known scopes and consent;
+    OIDC scopes alone get Graph's User.Read, as Entra gives."""
+    resource_scopes = [s for s in scopes if s not in OIDC_SCOPES]
+    if not resource_scopes:
+        return GRAPH, GRAPH.client_id, ["User.Read"]
+    api, resource, names = requested_scopes(tenant, scopes)
     granted = consented(client, api)
     if names == [".default"]:
         if not granted:
             raise errors.consent_required(client.client_id, resource_scopes[0])
         return api, audience_of(api, resource), granted
-    if any(name not in api.delegated_scopes for name in names):
-        raise errors.invalid_scope(" ".join(resource_scopes))
     missing = [s for s, name in zip(resource_scopes, names, strict=True) if name not in granted]
     if missing:
         raise errors.consent_required(client.client_id, " ".join(missing))

@@ -78,7 +78,7 @@ def _tenant_independent(endpoints: Endpoints, request: Request, head: str, rest:
     if rest == ["oauth2", "v2.0", "authorize"]:
         hint = query.get("login_hint", "")
         tenant = find_tenant(hint.rpartition("@")[2]) if "@" in hint else None
-        return endpoints._authorize(tenant or TENANTS[0], query)  # noqa: SLF001
+        return endpoints._authorize(tenant or TENANTS[0], query, request)  # noqa: SLF001
     if rest in (["oauth2", "v2.0", "token"], ["oauth2", "v2.0", "devicecode"],
                 ["oauth2", "token"]):
         _post_only(request)

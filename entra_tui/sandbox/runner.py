@@ -32,8 +32,11 @@ class Sandbox(SandboxLayout):
     def __init__(self, *, device_auto_approve_after: float | None = None,
                  device_poll_interval: int = 5, state_dir: Path | None = None,
                  identity_header: str | None = None,
-                 listening: socket.socket | None = None) -> None:
+                 listening: socket.socket | None = None, sign_in: str = "auto") -> None:
+        """`sign_in`: "auto" signs users in without pages (hands-free), "pages" shows the
+        sign-in pages at the authorize endpoint and /device (see endpoints.py)."""
         super().__init__(state_dir=state_dir, identity_header=identity_header)
+        self.sign_in = sign_in
         self._socket = listening  # a socket bound elsewhere (the demo's parent process)
         self._device_codes = DeviceCodes(auto_approve_after=device_auto_approve_after)
         self._device_poll_interval = device_poll_interval
@@ -117,7 +120,8 @@ class Sandbox(SandboxLayout):
             base_url=self.base_url, signing_key=pki.make_signing_key(),
             client_certificates=certificates, device_codes=self._device_codes,
             workload_key=self._workload_key, identity_header=self.identity_header,  # type: ignore[arg-type]
-            device_poll_interval=self._device_poll_interval), self.faults)
+            device_poll_interval=self._device_poll_interval, sign_in=self.sign_in,
+            mfa_code=self.mfa_code), self.faults)
 
     def _serve(self) -> None:
         assert self._server is not None
