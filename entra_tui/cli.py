@@ -98,9 +98,28 @@ def build_parser() -> argparse.ArgumentParser:
                            "the token")
     diff.add_argument("second", metavar="B", help="the newer token: a file, -, or the token")
     diff.add_argument("--json", action="store_true", help="print one JSON object")
+    doctor = commands.add_parser(
+        "doctor", help="check a profile's app registration, grants, token and API (for CI too)",
+        description="The token doctor: credentials and their expiry, requested vs granted vs "
+                    "in-the-token permissions, accessTokenAcceptedVersion, why an expected "
+                    "claim is missing, a sign-in by correlation id, one read-only test call. "
+                    "Reads Microsoft Graph with the graph_profile's token. Exit codes: 0 "
+                    "healthy, 1 something needs fixing, 3 unusable profile or file, 6 could "
+                    "not check.")
+    doctor.add_argument("profile", help="profile name")
+    doctor.add_argument("--json", action="store_true", help="print one JSON object")
+    doctor.add_argument("--correlation-id", metavar="ID",
+                        help="look this sign-in up in the sign-in logs (AuditLog.Read.All)")
+    doctor.add_argument("--expect-role", action="append", default=[], metavar="ROLE")
+    doctor.add_argument("--expect-scope", action="append", default=[], metavar="SCOPE")
+    doctor.add_argument("--expect-aud", action="append", default=[], metavar="AUD")
+    doctor.add_argument("--fail-within", type=int, default=14, metavar="DAYS",
+                        help="a credential expiring within DAYS needs fixing (default 14)")
+    doctor.add_argument("--no-test-call", action="store_true",
+                        help="do not call the token's API")
     listing = commands.add_parser("profiles", help="list the profiles")
     listing.add_argument("--json", action="store_true", help="print one JSON object")
-    for sub in (token, listing):  # also accepted after the command name
+    for sub in (token, listing, doctor):  # also accepted after the command name
         sub.add_argument("--config", metavar="PATH", type=Path, default=argparse.SUPPRESS,
                          help="profile file")
     return parser
@@ -140,6 +159,14 @@ def _main(argv: list[str] | None) -> int:
         from entra_tui.commands.diff import run_diff
 
         return run_diff(args.first, args.second, as_json=args.json)
+    if args.command == "doctor":
+        from entra_tui.commands.doctor import run_doctor_command
+
+        return run_doctor_command(
+            args.profile, config=args.config, as_json=args.json,
+            correlation_id=args.correlation_id, expect_roles=args.expect_role,
+            expect_scopes=args.expect_scope, expect_audiences=args.expect_aud,
+            fail_within_days=args.fail_within, test_call=not args.no_test_call)
     if args.command == "profiles":
         from entra_tui.commands.token import run_profiles
 

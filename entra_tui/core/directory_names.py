@@ -178,7 +178,8 @@ def resolve_names(claims: Mapping[str, Any], access: GraphAccess | str | None,
     resolved = lookup.objects(objects)
     for claim in ("oid", "sub", "groups"):
         if claim in values:
-            names[claim] = {v: resolved.get(v.lower(), Name(why="not found")) for v in values[claim]}
+            names[claim] = {v: resolved.get(v.lower(), Name(why="not found"))
+                            for v in values[claim]}
     resource = lookup.resource(str(claims.get("aud", "")))
     for claim, kind in (("roles", "appRole"), ("scp", "scope")):
         if claim in values:

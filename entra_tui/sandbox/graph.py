@@ -334,7 +334,7 @@ def application_json(tenant: Tenant, app: ClientApp | Api) -> dict[str, Any]:
              "endDateTime": iso(365), "startDateTime": iso(-1),
              "keyId": derived_id(app.client_id, "key"), "type": "AsymmetricX509Cert",
              "usage": "Verify", "key": None}] if app.certificate else []
-    return {
+    found = {
         "id": app.app_object_id or derived_id(tenant.tenant_id, "application", app.client_id),
         "appId": app.client_id, "displayName": app.name,
         "signInAudience": "AzureADMultipleOrgs" if multi else "AzureADMyOrg",
@@ -342,6 +342,11 @@ def application_json(tenant: Tenant, app: ClientApp | Api) -> dict[str, Any]:
         "publisherDomain": tenant.domain, "passwordCredentials": passwords,
         "keyCredentials": keys, "requiredResourceAccess": required_access(tenant, app),
     }
+    exposed = next((a for a in tenant.apis if a.client_id == app.client_id), None)
+    if exposed is not None:  # one registration that is a client and an API (OBO's middle tier)
+        as_api = application_json(tenant, exposed)
+        found.update({k: as_api[k] for k in ("identifierUris", "api", "appRoles")})
+    return found
 
 
 def password_json(app: ClientApp, secret: str, days_left: int) -> dict[str, Any]:
