@@ -81,6 +81,11 @@ def demo_profiles_toml(sandbox: SandboxLayout) -> str:
 # entra-tui demo profiles, pointing at the built-in sandbox tenant ({host}).
 # Secrets are references (file: or env:), never values.
 
+[settings]  # the token doctor (H, T, `entra-tui doctor`) reads the directory with this token
+graph_profile = "contoso-graph-app"
+graph_endpoint = "{host}/graph"
+arm_endpoint = "{host}/arm"
+
 [profiles.contoso-orders-sync]
 description = "Daemon app with a client secret"
 tenant = "{contoso.domain}"
