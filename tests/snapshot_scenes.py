@@ -69,7 +69,7 @@ def scene_app() -> EntraTuiApp:
 
 def finished(app: Any, result: AcquireResult) -> AcquisitionFinished:
     """What the acquisition worker posts for `result` (the token decoded as it decodes it)."""
-    return AcquisitionFinished.decoded(app.runs.of(app.profile_set.get(result.profile_name)),
+    return AcquisitionFinished.decoded(app.main.runs.of(app.profile_set.get(result.profile_name)),
                                        result)
 
 
@@ -84,10 +84,10 @@ async def _settle(pilot: Pilot[Any]) -> None:
 
 async def _with_token(pilot: Pilot[Any]) -> None:
     app = pilot.app
-    app.post_message(finished(app, AcquireResult(
+    app.main.post_message(finished(app, AcquireResult(
         profile_name="orders-sync", acquired_at=NOW - 300, elapsed_ms=184,
         access_token=fixed_token(), source="identity provider", expires_in=3599)))
-    app.post_message(finished(app, wrong_secret_error()))
+    app.main.post_message(finished(app, wrong_secret_error()))
     await pilot.pause()
     app.clear_notifications()  # the toast for the failed profile would sit under dialogs
     await pilot.pause()
@@ -103,7 +103,7 @@ async def _wait_for_screen(pilot: Pilot[Any], name: str) -> None:
     await pilot.pause(0.1)
 
 
-def _then(*keys: str, screen: str = "Screen",
+def _then(*keys: str, screen: str = "MainScreen",
           after: Callable[[Pilot[Any]], Awaitable[None]] | None = None
           ) -> Callable[[Pilot[Any]], Awaitable[None]]:
     async def run(pilot: Pilot[Any]) -> None:
@@ -120,8 +120,8 @@ def _then(*keys: str, screen: str = "Screen",
 async def _device_code(pilot: Pilot[Any]) -> None:
     app = pilot.app
     assert isinstance(app, EntraTuiApp) and app.profile_set is not None
-    run = app.runs.of(app.profile_set.get("ops-device"))  # type: ignore[arg-type]
-    app.post_message(DeviceCodeShown(run, DeviceCodePrompt(
+    run = app.main.runs.of(app.profile_set.get("ops-device"))  # type: ignore[arg-type]
+    app.main.post_message(DeviceCodeShown(run, DeviceCodePrompt(
         user_code="KQ7M-ZP2D", verification_uri="https://microsoft.com/devicelogin",
         expires_at=NOW + 900, message="To sign in, use a web browser to open the page "
         "https://microsoft.com/devicelogin and enter the code KQ7M-ZP2D to authenticate.")))

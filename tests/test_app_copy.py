@@ -10,6 +10,7 @@ from entra_tui.core.curl import curl_command
 from entra_tui.core.token import decode_token
 from entra_tui.ui.app import EntraTuiApp
 from entra_tui.ui.screens.help import HelpScreen
+from entra_tui.ui.screens.main import MainScreen
 from entra_tui.ui.widgets.profile_list import ProfileList
 
 
@@ -55,7 +56,7 @@ async def test_help_lists_every_key(demo: tuple[EntraTuiApp, FakeClock]) -> None
         assert isinstance(app.screen, HelpScreen)
         shown = " ".join(str(row) for row in app.screen.query_one("#help-keys", Static)
                          .content.columns[1]._cells)
-        for binding in app.BINDINGS:
+        for binding in MainScreen.BINDINGS:
             if not binding.id.startswith("profiles.jump"):  # type: ignore[union-attr]
                 assert binding.description in shown, binding.description
         assert "Profiles, grouped by tenant" in str(

@@ -175,10 +175,10 @@ async def test_filter_by_typing_and_state_per_profile(demo: tuple[EntraTuiApp, F
         state = profiles.states["contoso-orders-sync"]
         assert state.kind == "valid" and state.label in ("● 1h00", "● 59m")  # 3600 s or 3599
         clock.now += 57 * 60
-        app._refresh_relative_times()
+        app.main.refresh_relative_times()
         assert profiles.states["contoso-orders-sync"].kind == "expiring"
         clock.now += 10 * 60
-        app._refresh_relative_times()
+        app.main.refresh_relative_times()
         assert profiles.states["contoso-orders-sync"].label == "○ expired"
         await pilot.press("/", *"zzz")
         assert profiles.ordered == []

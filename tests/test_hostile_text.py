@@ -253,8 +253,8 @@ async def test_hostile_server_error_text_is_inert(app: EntraTuiApp) -> None:
     async with app.run_test(size=(140, 50), notifications=True, tooltips=True) as pilot:
         await pilot.pause()
         name = app.current.name if app.current else ""
-        run = app.runs.of(app.current)  # type: ignore[arg-type]
-        app.post_message(AcquisitionFinished(run, AcquireResult(
+        run = app.main.runs.of(app.current)  # type: ignore[arg-type]
+        app.main.post_message(AcquisitionFinished(run, AcquireResult(
             profile_name=name, acquired_at=NOW - 2, elapsed_ms=5,
             error=from_error_response(body), account=f"adele{OSC_TITLE}",
             warnings=(f"warning [/]{OSC_TITLE}",))))

@@ -48,10 +48,11 @@ async def test_the_filter_is_made_when_first_asked_for(
 
 
 def test_size_classes_match_textual_breakpoints() -> None:
-    from entra_tui.ui.app import _size_class
+    from entra_tui.ui.screens.main import MainScreen, size_classes
 
-    widths, heights = EntraTuiApp.HORIZONTAL_BREAKPOINTS, EntraTuiApp.VERTICAL_BREAKPOINTS
-    assert [_size_class(w, widths) for w in (40, 99, 100, 250)] == \
+    assert MainScreen.HORIZONTAL_BREAKPOINTS == [(0, "-narrow"), (100, "-wide")]
+    assert MainScreen.VERTICAL_BREAKPOINTS == [(0, "-short"), (34, "-tall")]
+    assert [size_classes(w, 80).split()[0] for w in (40, 99, 100, 250)] == \
         ["-narrow", "-narrow", "-wide", "-wide"]
-    assert [_size_class(h, heights) for h in (10, 33, 34, 80)] == \
+    assert [size_classes(80, h).split()[1] for h in (10, 33, 34, 80)] == \
         ["-short", "-short", "-tall", "-tall"]

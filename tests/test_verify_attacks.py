@@ -521,7 +521,7 @@ async def test_tui_key_file_of_the_wrong_kind_ends_in_a_verdict(tmp_path: Path) 
     ec_pem.write_bytes(SigningKey("e", "ES256").public_pem())
     app, _ = build_app(config=tmp_path / "absent.toml")
     async with app.run_test(size=SIZE) as pilot:
-        entry = app.inspect(decode_token(SigningKey("k").sign(v2_claims(TENANT))), "pasted")
+        entry = app.main.inspect(decode_token(SigningKey("k").sign(v2_claims(TENANT))), "pasted")
         await pilot.press("K")
         await pilot.pause()
         assert isinstance(app.screen, FilePrompt)
@@ -529,6 +529,6 @@ async def test_tui_key_file_of_the_wrong_kind_ends_in_a_verdict(tmp_path: Path) 
         await pilot.press("enter")
         await wait_until(pilot, lambda: entry.verification is not None)
         assert entry.verification.state is SignatureState.FAILED  # type: ignore[union-attr]
-        assert entry.id not in app.verifying
+        assert entry.id not in app.main.verifying
         assert "Signature: failed" in text_of(app, "#summary")
         assert "RSA key" in text_of(app, "#summary")

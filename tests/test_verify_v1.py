@@ -227,7 +227,7 @@ audiences = ["https://management.core.windows.net/"]
 ''')
     app, _ = build_app(config=config)
     async with app.run_test(size=SIZE) as pilot:
-        entry = app.inspect(decode_token(world.common.sign(v1_claims(TENANT))),
+        entry = app.main.inspect(decode_token(world.common.sign(v1_claims(TENANT))),
                             "arm-reader from identity_provider", profile_name="arm-reader")
         await pilot.press("v")
         await wait_until(pilot, lambda: entry.verification is not None)

@@ -132,7 +132,7 @@ async def _in_process(switches: int, repeats: int) -> dict[str, list[float]]:
                 samples["noop_press_ms"].append((time.perf_counter() - started) * 1000)
             for index in range(switches):
                 number = 1 + index % 2
-                expected = app.history.latest_for(names[number - 1])
+                expected = app.main.history.latest_for(names[number - 1])
                 started = time.perf_counter()
                 await pilot.press(str(number))
                 elapsed = await _frame_after(pilot, frames, expected.id, started)
@@ -142,7 +142,7 @@ async def _in_process(switches: int, repeats: int) -> dict[str, list[float]]:
             big = decode_token(big_token())
             for _ in range(repeats):
                 started = time.perf_counter()
-                entry = app.inspect(decode_token(big.raw), "benchmark")
+                entry = app.main.inspect(decode_token(big.raw), "benchmark")
                 elapsed = await _frame_after(pilot, frames, entry.id, started)
                 assert app.claims_table.row_count == len(big.claims)
                 samples["big_token_ms"].append(elapsed * 1000)
@@ -156,7 +156,7 @@ async def _in_process(switches: int, repeats: int) -> dict[str, list[float]]:
                 await pilot.press("A")
                 await _until(pilot, lambda b=before: app.attempts.get(names[0]) is not b,
                              step=0.0005)
-                entry = app.history.latest_for(names[0])
+                entry = app.main.history.latest_for(names[0])
                 elapsed = await _frame_after(pilot, frames, entry.id, started)
                 server = environment.sandbox.served_seconds - served
                 samples["acquire_overhead_ms"].append((elapsed - server) * 1000)

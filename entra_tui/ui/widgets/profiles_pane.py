@@ -1,0 +1,102 @@
+"""The profiles pane: the list, its `/` filter and the message shown instead of profiles
+(no profile file, a broken one, nothing matching the filter)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.containers import Vertical
+from textual.widgets import Input
+
+from entra_tui.core.errors import ConfigError
+from entra_tui.core.profiles import ProfileSet
+from entra_tui.core.safe_text import safe_text
+from entra_tui.ui.lazy import static_on_first_use
+from entra_tui.ui.widgets.profile_list import ProfileFilter, ProfileList
+
+
+class ProfilesPane(Vertical):
+    """Shows a profile set (or why there is none); the filter box is made on first use."""
+
+    def __init__(self, on_highlight: Callable[[str | None], None],
+                 on_listed: Callable[[str | None], None], *,
+                 id: str | None = None) -> None:  # noqa: A002 - Textual's naming
+        """`on_highlight` runs as the highlight moves; `on_listed` after each new listing,
+        with the highlighted profile's name (None: nothing listed)."""
+        super().__init__(id=id)
+        self._on_highlight = on_highlight
+        self._on_listed = on_listed
+        self.profile_set: ProfileSet | None = None
+        self.config_error: ConfigError | None = None
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield ProfileList(id="profiles", on_highlight=self._on_highlight)
+
+    def on_mount(self) -> None:
+        self.border_title = "Profiles"
+
+    @property
+    def list(self) -> ProfileList:
+        return self.query_one(ProfileList)
+
+    def show(self, profile_set: ProfileSet | None, config_error: ConfigError | None) -> None:
+        """List `profile_set` through the filter, or say why nothing is listed."""
+        self.profile_set, self.config_error = profile_set, config_error
+        self.refresh_list()
+
+    def refresh_list(self) -> None:
+        profile_list = self.list
+        profiles = self.profile_set.profiles if self.profile_set is not None else ()
+        if self.config_error is not None:
+            note = (f"Cannot load profiles.\n{safe_text(self.config_error)}\n\n"
+                    "The file was not changed. Fix it and press F5 to reload.")
+            profiles = ()
+        elif not profiles:
+            where = self.profile_set.path if self.profile_set else "the profile file"
+            note = (f"No profiles in {safe_text(where)}.\nSee the README for the format, or run "
+                    "entra-tui --demo to try the sandbox tenant.")
+        else:
+            note = ""
+        profile_list.show_profiles(profiles)
+        if not note and not profile_list.ordered:
+            note = (f"No profile matches '{safe_text(profile_list.needle)}'. Esc clears the "
+                    "filter.")
+        if note or self.query("#profiles-message"):
+            message = static_on_first_use(self, "profiles-message")
+            message.update(Text("\n".join(safe_text(line) for line in note.split("\n"))))
+            message.set_class(self.config_error is not None, "error")
+            message.display = bool(note)
+        self._on_listed(profile_list.highlighted_name)
+
+    def reveal(self, name: str) -> None:
+        """Highlight profile `name`, clearing a filter that hides it."""
+        profile_list = self.list
+        if name not in [p.name for p in profile_list.ordered]:
+            for box in self.query(ProfileFilter):
+                box.action_close()
+            # Now, not when the box's Changed message arrives: the profile must be listed
+            # before it can be highlighted.
+            profile_list.needle = ""
+            self.refresh_list()
+        profile_list.highlight_profile(name)
+
+    async def open_filter(self) -> None:
+        box = next(iter(self.query(ProfileFilter)), None)
+        if box is None:  # made on first use: an Input cost ~15 ms of start-up styling
+            box = ProfileFilter(placeholder="type to filter…", id="profile-filter")
+            await self.mount(box, before=self.list)
+        if self.screen.focused is box:  # a / typed in the filter itself
+            box.insert_text_at_cursor("/")
+            return
+        box.display = True
+        self.screen.set_focus(box)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if isinstance(event.input, ProfileFilter):
+            self.list.needle = event.value
+            self.refresh_list()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if isinstance(event.input, ProfileFilter):
+            self.list.focus()
