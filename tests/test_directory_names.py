@@ -24,6 +24,7 @@ from entra_tui.core.directory_names import (
     GraphAccess,
     NameCache,
     graph_access,
+    name_lines,
     names_json,
     resolve_names,
 )
@@ -123,3 +124,24 @@ def test_a_user_token_names_the_user_and_an_overage_of_groups(sandbox: Sandbox,
     assert names["oid"][ADELE.object_id].detail == ADELE.upn
     assert len(names["groups"]) == 210
     assert all(n.text and n.kind == "group" for n in names["groups"].values())
+
+
+def test_one_line_per_claim_for_the_claims_pane() -> None:
+    from entra_tui.core.directory_names import Name
+
+    names = {
+        "aud": {"https://graph.microsoft.com": Name("Microsoft Graph", f"app id {GRAPH}",
+                                                    kind="servicePrincipal")},
+        "oid": {"1": Name("Adele Vance", "adele@contoso", kind="user")},
+        "groups": {str(i): Name(f"Group {i}", kind="group") for i in range(8)},
+        "roles": {"A": Name(why="needs Application.Read.All"),
+                  "B": Name(why="needs Application.Read.All")},
+    }
+    lines = name_lines(names)
+    assert lines["aud"] == f"→ Microsoft Graph (app id {GRAPH})"
+    assert lines["oid"] == "→ Adele Vance (adele@contoso)"
+    assert lines["groups"] == "→ Group 0; Group 1; Group 2; Group 3; Group 4; Group 5 … (+2 more)"
+    assert lines["roles"] == "→ ? needs Application.Read.All"
+    hidden = name_lines(names, hide_people=True)
+    assert hidden["oid"] == "→ ••• (•••)" and "Adele" not in str(hidden)
+    assert hidden["aud"] == lines["aud"]

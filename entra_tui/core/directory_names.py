@@ -340,3 +340,33 @@ def _refusal(reply: Reply, needs: str) -> str:
     if reply.status == 401:
         return f"Graph refused the token ({reply.error_code or 401})"
     return f"Graph answered {reply.status} {reply.error_code}".strip()
+
+
+HIDDEN = "•••"
+
+
+def name_lines(names: Names, *, hide_people: bool = False, most: int = 6) -> dict[str, str]:
+    """One line per claim for the claims pane: "→ Microsoft Graph (app id ...)", a list of
+    group names, or why not. `hide_people` (presentation mode) masks users' names and UPNs."""
+    lines: dict[str, str] = {}
+    for claim, values in names.items():
+        entries = list(values.values())
+        if not entries:
+            continue
+        reasons = {n.why for n in entries if n.why}
+        if all(n.why for n in entries) and len(reasons) == 1:
+            lines[claim] = f"→ ? {reasons.pop()}"
+            continue
+        shown = [_one(n, hide_people, detail=len(entries) == 1) for n in entries[:most]]
+        more = f" … (+{len(entries) - most} more)" if len(entries) > most else ""
+        lines[claim] = "→ " + "; ".join(shown) + more
+    return lines
+
+
+def _one(name: Name, hide: bool, *, detail: bool) -> str:
+    if name.why:
+        return f"? {name.why}"
+    text, extra = name.text or "?", name.detail
+    if hide and name.kind == "user":
+        text, extra = HIDDEN, HIDDEN if extra else None
+    return f"{text} ({extra})" if detail and extra else text

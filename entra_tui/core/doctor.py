@@ -75,7 +75,7 @@ class Finding(NamedTuple):
         return {**data, "fix": self.fix} if self.fix else data
 
 
-class TestCall(NamedTuple):
+class CallResult(NamedTuple):
     """The test call's outcome; `url` has no token and no query secrets (it is ours)."""
 
     method: str
@@ -94,7 +94,7 @@ class TestCall(NamedTuple):
 class HealthReport(NamedTuple):
     profile: str
     findings: tuple[Finding, ...]
-    test_call: TestCall | None = None
+    test_call: CallResult | None = None
     sign_ins: tuple[dict[str, Any], ...] = ()
     unusable: bool = False  # the profile cannot get a token for configuration reasons
     graph_profile: str | None = None
@@ -174,14 +174,7 @@ def run_doctor(profile: Any, profiles: Any, acquire: Callable[[Any], Any], *, no
     call = None
     if test_call and token is not None and claims is not None:
         call, level = run_test_call(profile, token, claims, now)
-        if call.url == "-":
-            text = "; ".join(call.explanation)
-        else:
-            text = f"{call.method} {call.url}: " + (
-                f"HTTP {call.status} in {call.elapsed_ms:.0f} ms" if call.status is not None
-                else "no answer: " + "; ".join(call.explanation))
-        findings.append(Finding("test call", level, text,
-                                "; ".join(call.explanation) if level is Level.PROBLEM else ""))
+        findings.append(finding_for_call(call, level))
     return HealthReport(profile.name, tuple(findings), call, sign_ins, unusable, graph_name)
 
 
@@ -393,6 +386,9 @@ class _AppFacts:
                                    assignments.get(resource_app_id, set()),
                                    grants.get(resource_app_id, set())
                                    if isinstance(grants, dict) else None)
+        if isinstance(grants, str):
+            found.append(Finding("permissions", Level.UNCHECKED,
+                                 f"delegated permission grants were not read: {grants}"))
         if app is None:
             found.append(Finding("permissions", Level.INFO,
                                  "requested permissions live on the app's home tenant "
@@ -423,8 +419,8 @@ class _AppFacts:
         sp_id = str(sp.get("id", ""))
         reply = self.client.get_all("/oauth2PermissionGrants",
                                     {"$filter": f"clientId eq {odata_string(sp_id)}"})
-        if not reply.ok:
-            return _needs(reply, "Application.Read.All")
+        if not reply.ok:  # https://learn.microsoft.com/en-us/graph/api/oauth2permissiongrant-list
+            return _needs(reply, "Directory.Read.All")
         granted: dict[str, set[str]] = {}
         for grant in reply.values():
             resource = self.service_principal(object_id=str(grant.get("resourceId", "")))
@@ -759,7 +755,7 @@ def _sign_in_finding(entry: Mapping[str, Any]) -> Finding:
 # --- the test call ---------------------------------------------------------------------------
 
 def run_test_call(profile: Any, token: str, claims: Mapping[str, Any],
-                  now: float) -> tuple[TestCall, Level]:
+                  now: float) -> tuple[CallResult, Level]:
     """One cheap GET with the token at the API it is for; never a write."""
     aud = claims.get("aud")
     app_only = "scp" not in claims
@@ -773,11 +769,11 @@ def run_test_call(profile: Any, token: str, claims: Mapping[str, Any],
             client, path, params = ServiceClient.arm(profile, token), "/subscriptions", \
                 {"api-version": ARM_API_VERSION}
         else:
-            return TestCall("GET", "-", None, None, (), (
+            return CallResult("GET", "-", None, None, (), (
                 "no test call: the token's API is not Graph or ARM; set test_url = "
                 "\"https://...\" in the profile to a cheap GET of that API",)), Level.INFO
     except (EntraTuiError, ValueError) as exc:
-        return TestCall("GET", "-", None, None, (), (str(exc),)), Level.UNCHECKED
+        return CallResult("GET", "-", None, None, (), (str(exc),)), Level.UNCHECKED
     client = ServiceClient(client.root, token, ca_bundle=profile.ca_bundle,
                            timeout=profile.timeout_seconds)
     query = "?" + "&".join(f"{k}={v}" for k, v in (params or {}).items()) if params else ""
@@ -785,15 +781,35 @@ def run_test_call(profile: Any, token: str, claims: Mapping[str, Any],
     try:
         reply = client.get(path, params)
     except EntraTuiError as exc:
-        return TestCall("GET", url, None, None, (), (str(exc),)), Level.UNCHECKED
+        return CallResult("GET", url, None, None, (), (str(exc),)), Level.UNCHECKED
     preview = tuple(json.dumps(reply.body, indent=2, ensure_ascii=False).splitlines()
                     [:PREVIEW_LINES]) if reply.body is not None else ()
     if reply.ok:
-        return TestCall("GET", url, reply.status, reply.elapsed_ms, preview, ()), Level.OK
+        return CallResult("GET", url, reply.status, reply.elapsed_ms, preview, ()), Level.OK
     explanation = explain_refusal(reply, claims, now, path)
     level = Level.PROBLEM if reply.status in (401, 403) else Level.UNCHECKED
-    return TestCall("GET", url, reply.status, reply.elapsed_ms, preview,
+    return CallResult("GET", url, reply.status, reply.elapsed_ms, preview,
                     tuple(explanation)), level
+
+
+def finding_for_call(call: CallResult, level: Level) -> Finding:
+    if call.url == "-":
+        return Finding("test call", level, "; ".join(call.explanation))
+    text = f"{call.method} {call.url}: " + (
+        f"HTTP {call.status} in {call.elapsed_ms:.0f} ms" if call.status is not None
+        else "no answer: " + "; ".join(call.explanation))
+    return Finding("test call", level, text,
+                   "; ".join(call.explanation) if level is Level.PROBLEM else "")
+
+
+def report_for_test_call(profile: Any, token: str | None, now: float) -> HealthReport:
+    """A report holding only the test call (the TUI's T)."""
+    claims = _claims(token)
+    if token is None or claims is None:
+        return HealthReport(profile.name, (Finding(
+            "test call", Level.UNCHECKED, "no readable token yet: acquire one first (a)"),))
+    call, level = run_test_call(profile, token, claims, now)
+    return HealthReport(profile.name, (finding_for_call(call, level),), call)
 
 
 def _test_url_target(profile: Any, aud: object) -> tuple[ServiceClient, str, dict[str, str]]:
