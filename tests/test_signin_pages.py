@@ -14,6 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 import msal
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from entra_tui.sandbox import Sandbox, pages
 from entra_tui.sandbox.directory import TENANTS
@@ -358,3 +360,36 @@ def test_auto_sign_in_stays_the_default(sandbox: Sandbox) -> None:
     """The hands-free setting the tests and the TUI's tests use: no page, a code at once."""
     answer = Visitor(sandbox).authorize()
     assert "code" in redirect_params(answer)
+
+
+# --- whatever arrives ---------------------------------------------------------------------------
+
+FIELD_NAMES = st.sampled_from(["flow", "csrf", "action", "account", "password", "otc", "code",
+                               "prompt", "x"])
+FIELD_VALUES = st.text(max_size=40) | st.sampled_from(["pick", "accept", "cancel", "back",
+                                                       ADELE.upn, ""])
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(path=st.sampled_from(["/signin", "/device"]),
+       fields=st.dictionaries(FIELD_NAMES, FIELD_VALUES, max_size=6),
+       origin=st.sampled_from([None, "self", "null", "https://evil.example"]),
+       query=st.dictionaries(st.sampled_from(["prompt", "response_mode", "response_type",
+                                              "login_hint", "scope", "state", "redirect_uri"]),
+                             st.text(max_size=30), max_size=4),
+       genuine=st.booleans())
+def test_any_post_or_query_gets_a_page_never_a_server_error(
+        pages_sandbox: Sandbox, path: str, fields: dict[str, str], origin: str | None,
+        query: dict[str, str], genuine: bool) -> None:
+    visitor = Visitor(pages_sandbox)
+    started = visitor.authorize(**query)
+    assert started.status_code in (200, 302, 400), started.text[:300]
+    if genuine:  # the page's own sign-in id and token, with whatever else
+        fields = {**fields, **dict(re.findall(r'name="(flow|csrf)" value="([^"]*)"',
+                                              started.text))}
+    headers = {"Origin": pages_sandbox.base_url if origin == "self" else origin} if origin else {}
+    answer = visitor.session.post(f"{pages_sandbox.base_url}{path}", data=fields,
+                                  headers=headers, allow_redirects=False)
+    assert answer.status_code in (200, 302, 400, 403), answer.text[:300]
+    assert answer.headers["Content-Type"].startswith("text/html")

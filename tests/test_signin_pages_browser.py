@@ -77,23 +77,29 @@ def browser_sandbox() -> Iterator[Sandbox]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def driver(browser_sandbox: Sandbox) -> Iterator[Any]:
+def launch(sandbox: Sandbox, profile: str) -> Any:
+    """Headless Chromium in a new, empty profile that trusts this sandbox's certificate."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    profile = tempfile.mkdtemp(prefix="entra-tui-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM  # type: ignore[assignment]
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
                  f"--user-data-dir={profile}", "--window-size=900,1000",
-                 f"--ignore-certificate-errors-spki-list={spki_pin(browser_sandbox)}"):
+                 f"--ignore-certificate-errors-spki-list={spki_pin(sandbox)}"):
         options.add_argument(flag)
     # The service names the executable, so Selenium's driver manager never downloads one.
     browser = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     browser.set_page_load_timeout(WAIT)
+    return browser
+
+
+@pytest.fixture(scope="module")
+def driver(browser_sandbox: Sandbox) -> Iterator[Any]:
+    profile = tempfile.mkdtemp(prefix="entra-tui-chromium-")
+    browser = launch(browser_sandbox, profile)
     try:
         yield browser
     finally:
@@ -163,24 +169,30 @@ def pick(driver: Any, upn: str) -> None:
     click(driver, "Next")
 
 
+def system_browser(monkeypatch: pytest.MonkeyPatch) -> queue.Queue[str]:
+    """Be the system browser that `webbrowser.open` (MSAL's way) launches: the URLs it is
+    asked to open arrive in the queue, for the test to open in Chromium."""
+    urls: queue.Queue[str] = queue.Queue()
+
+    class Hand(webbrowser.BaseBrowser):
+        def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+            urls.put(url)
+            return True
+
+    monkeypatch.setattr(webbrowser, "_tryorder", None)
+    monkeypatch.setattr(webbrowser, "_browsers", {})
+    monkeypatch.delenv("BROWSER", raising=False)
+    webbrowser.register("selenium-chromium", None, Hand("selenium-chromium"), preferred=True)
+    return urls
+
+
 class InteractiveSignIn:
     """MSAL's own `acquire_token_interactive` in a thread; the "system browser" it opens is a
     webbrowser controller that hands the URL to the test, which opens it in Chromium."""
 
     def __init__(self, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.urls: queue.Queue[str] = queue.Queue()
+        self.urls = system_browser(monkeypatch)
         self.result: dict[str, Any] = {}
-
-        class Hand(webbrowser.BaseBrowser):
-            def open(inner, url: str, new: int = 0, autoraise: bool = True) -> bool:  # noqa: N805
-                self.urls.put(url)
-                return True
-
-        monkeypatch.setattr(webbrowser, "_tryorder", None)
-        monkeypatch.setattr(webbrowser, "_browsers", {})
-        monkeypatch.delenv("BROWSER", raising=False)
-        webbrowser.register("selenium-chromium", None, Hand("selenium-chromium"),
-                            preferred=True)
         self.app = msal.PublicClientApplication(
             CLI_TOOL.client_id, authority=f"{sandbox.base_url}/{CONTOSO.tenant_id}",
             http_client=Visitor(sandbox).session, instance_discovery=False)
@@ -352,3 +364,54 @@ def test_cross_origin_post_is_refused(fresh: Any, browser_sandbox: Sandbox) -> N
     finally:
         server.shutdown()
         server.server_close()
+
+
+async def test_the_tui_demo_shows_the_token_after_the_pages(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The issue's "done": in the demo (with its sign-in pages), `a` on the interactive
+    profile opens the browser; Megan picks her account, types her password and the MFA code
+    the profile shows; the TUI shows her token."""
+    import asyncio
+    import re
+
+    from conftest import SIZE, text_of, wait_until
+
+    from entra_tui.cli import build_app
+    from entra_tui.ui.widgets.profile_list import ProfileList
+
+    urls = system_browser(monkeypatch)
+    app, environment = build_app(demo=True, demo_sign_in="pages")
+    assert environment is not None
+    browser = None
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: app.current is not None)
+            await asyncio.to_thread(environment.sandbox.wait_ready)
+            browser = await asyncio.to_thread(launch, environment.sandbox, str(tmp_path))
+            app.query_one(ProfileList).highlight_profile("contoso-ops-browser")
+            await pilot.pause()
+            shown = text_of(app, "#profile-details")
+            code = re.search(r"MFA code: (\d{6})", shown)
+            assert code, shown
+            await pilot.press("a")
+            url = await asyncio.to_thread(urls.get, True, WAIT)
+
+            def person() -> None:
+                browser.get(url)
+                wait_heading(browser, "Pick an account")
+                pick(browser, MEGAN.upn)
+                wait_heading(browser, "Enter password")
+                type_into(browser, "password", MEGAN.password)
+                click(browser, "Sign in")
+                wait_heading(browser, "Verify your identity")
+                type_into(browser, "otc", code.group(1))
+                click(browser, "Verify")
+
+            await asyncio.to_thread(person)
+            await wait_until(pilot, lambda: "contoso-ops-browser" in app.tokens, timeout=WAIT)
+            attempt = app.attempts["contoso-ops-browser"]
+            assert attempt.ok and attempt.account == MEGAN.upn, attempt.error
+    finally:
+        if browser is not None:
+            browser.quit()
+        environment.stop()
