@@ -1,0 +1,71 @@
+"""The health view (H) and the test call (T) in the TUI, against the demo's sandbox over real
+HTTPS: the view draws at once and fills in from a worker; hostile text stays inert."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from conftest import SIZE, FakeClock, wait_until
+
+from entra_tui.core.doctor import Finding, HealthReport, Level
+from entra_tui.ui.app import EntraTuiApp
+from entra_tui.ui.screens.health_view import HealthView, render_report
+
+
+async def test_health_view_draws_at_once_then_fills_in(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    app, clock = demo
+    async with app.run_test(size=SIZE) as pilot:
+        profiles = app.profile_set
+        assert profiles is not None
+        view = HealthView(profiles.get("contoso-graph-app"), profiles, app.session.acquire,
+                          None, clock)
+        app.push_screen(view)
+        await pilot.pause()
+        assert view.plain.startswith("Checking for contoso-graph-app")  # before any answer
+        await wait_until(pilot, lambda: view.report is not None, timeout=30)
+        await pilot.pause()
+        text = view.plain
+        assert text.startswith("Needs fixing — contoso-graph-app")
+        assert "✗ Microsoft Graph: Directory.Read.All is requested but not granted" in text
+        assert "fix: grant admin consent in API permissions" in text
+        assert "/graph/v1.0/organization: HTTP 200" in text
+        assert "eyJ" not in text  # no token
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HealthView)
+
+
+async def test_the_test_call_for_an_arm_token(demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    app, clock = demo
+    async with app.run_test(size=SIZE) as pilot:
+        profiles = app.profile_set
+        assert profiles is not None
+        arm = profiles.get("contoso-arm-sp")
+        view = HealthView(arm, profiles, app.session.acquire, None, clock, test_call_only=True)
+        app.push_screen(view)
+        await wait_until(pilot, lambda: view.report is not None, timeout=30)
+        assert "no readable token yet: acquire one first (a)" in view.plain
+        result = await asyncio.to_thread(app.session.acquire, arm)  # not on the loop
+        assert result.ok
+        view = HealthView(arm, profiles, app.session.acquire, result.access_token, clock,
+                          test_call_only=True)
+        app.push_screen(view)
+        await wait_until(pilot, lambda: view.report is not None, timeout=30)
+        await pilot.pause()
+        text = view.plain
+        assert "/arm/subscriptions?api-version=2022-12-01: HTTP 200" in text
+        assert "Contoso Sandbox Subscription" in text
+        assert result.access_token not in text
+
+
+def test_hostile_text_renders_inert() -> None:
+    report = HealthReport("p\x1b]52;c;eA==\x07", (Finding(
+        "permissions", Level.PROBLEM, "[@click=app.quit]x[/] \u202egnp.exe\nfake line",
+        "[b]fix[/b]"),))
+    text = render_report(report)
+    assert "\x1b" not in text.plain and "\u202e" not in text.plain
+    assert "[@click=app.quit]x[/]" in text.plain  # shown as written, never parsed
+    assert "\\nfake line" in text.plain
+    assert time.time() > 0
