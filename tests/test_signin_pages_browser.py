@@ -127,17 +127,24 @@ def screenshot(driver: Any, name: str) -> None:
 
 
 def wait_for(driver: Any, condition: Callable[[Any], Any]) -> Any:
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.common.exceptions import (
+        JavascriptException,
+        NoSuchElementException,
+        StaleElementReferenceException,
+    )
     from selenium.webdriver.support.ui import WebDriverWait
 
+    # A page being replaced by the next one may answer with any of these for a moment.
     return WebDriverWait(driver, WAIT, ignored_exceptions=(
-        NoSuchElementException, StaleElementReferenceException)).until(condition)
+        NoSuchElementException, StaleElementReferenceException,
+        JavascriptException)).until(condition)
 
 
 def heading(driver: Any) -> str:
-    from selenium.webdriver.common.by import By
-
-    return str(driver.find_element(By.TAG_NAME, "h1").text)
+    """The page's h1, read in one script call (no element handle to go stale while the
+    browser moves on to the next page)."""
+    return str(driver.execute_script(
+        "const h = document.querySelector('h1'); return h ? h.textContent.trim() : ''"))
 
 
 def wait_heading(driver: Any, text: str) -> None:
@@ -162,11 +169,39 @@ def type_into(driver: Any, field_id: str, text: str) -> None:
     field.send_keys(text)
 
 
+def assert_accessible(driver: Any) -> None:
+    """What a screen reader and a keyboard user need from each page: a language, one h1,
+    a label for every field, a name for every button, focus already in the form's field
+    (not on consent's Accept: Enter must not accept unread permissions)."""
+    problems = driver.execute_script("""
+        const problems = [];
+        if (!document.documentElement.lang) problems.push('no lang');
+        if (document.querySelectorAll('h1').length !== 1) problems.push('not one h1');
+        for (const field of document.querySelectorAll('input:not([type=hidden])'))
+            if (field.labels.length === 0) problems.push('unlabelled ' + field.name);
+        for (const button of document.querySelectorAll('button'))
+            if (!button.textContent.trim()) problems.push('unnamed button');
+        const field = document.querySelector('form input:not([type=hidden])');
+        if (field && !document.activeElement.closest('form'))
+            problems.push('focus not in the form');
+        return problems;""")
+    assert problems == [], problems
+
+
 def pick(driver: Any, upn: str) -> None:
     from selenium.webdriver.common.by import By
 
     driver.find_element(By.CSS_SELECTOR, f"input[value='{upn}']").click()
     click(driver, "Next")
+
+
+def pick_and_sign_in(driver: Any, user: Any) -> None:
+    """The account picker, then the password page, with the mouse."""
+    wait_heading(driver, "Pick an account")
+    pick(driver, user.upn)
+    wait_heading(driver, "Enter password")
+    type_into(driver, "password", user.password)
+    click(driver, "Sign in")
 
 
 def system_browser(monkeypatch: pytest.MonkeyPatch) -> queue.Queue[str]:
@@ -231,14 +266,17 @@ def test_interactive_sign_in_with_account_picker_and_consent(
     assert driver.switch_to.active_element == hinted  # and has the focus
     assert "Contoso" in driver.page_source and CLI_TOOL.name in driver.page_source
     screenshot(driver, "signin-account")
+    assert_accessible(driver)
     click(driver, "Next")
     wait_heading(driver, "Enter password")
     screenshot(driver, "signin-password")
+    assert_accessible(driver)
     type_into(driver, "password", ADELE.password)
     click(driver, "Sign in")
     wait_heading(driver, "Permissions requested")
     assert "Read your billing data in the Contoso Billing API" in driver.page_source
     screenshot(driver, "signin-consent")
+    assert_accessible(driver)
     click(driver, "Accept")  # then the form_post page submits itself to MSAL's listener
     result = sign_in.finish()
     assert "access_token" in result, result
@@ -265,6 +303,7 @@ def test_mfa_user_signs_in_with_the_keyboard_only(
     ActionChains(driver).send_keys(MEGAN.password + Keys.ENTER).perform()
     wait_heading(driver, "Verify your identity")
     screenshot(driver, "signin-mfa")
+    assert_accessible(driver)
     ActionChains(driver).send_keys(browser_sandbox.mfa_code + Keys.ENTER).perform()
     result = sign_in.finish()  # Orders.Read is consented tenant-wide: no consent page
     assert "access_token" in result, result
@@ -302,15 +341,12 @@ def test_device_code_through_the_page(fresh: Any, browser_sandbox: Sandbox) -> N
     click(driver, "Next")
     wait_for(driver, lambda d: "recognised" in d.page_source)
     screenshot(driver, "signin-device-wrong-code")
+    assert_accessible(driver)
     type_into(driver, "code", flow["user_code"])
     click(driver, "Next")
     wait_heading(driver, "Confirm the app")
     click(driver, "Continue")
-    wait_heading(driver, "Pick an account")
-    pick(driver, ADELE.upn)
-    wait_heading(driver, "Enter password")
-    type_into(driver, "password", ADELE.password)
-    click(driver, "Sign in")
+    pick_and_sign_in(driver, ADELE)
     wait_heading(driver, "You're signed in")
     assert "You may now close this window." in driver.page_source
     screenshot(driver, "signin-device-done")
@@ -398,11 +434,7 @@ async def test_the_tui_demo_shows_the_token_after_the_pages(
 
             def person() -> None:
                 browser.get(url)
-                wait_heading(browser, "Pick an account")
-                pick(browser, MEGAN.upn)
-                wait_heading(browser, "Enter password")
-                type_into(browser, "password", MEGAN.password)
-                click(browser, "Sign in")
+                pick_and_sign_in(browser, MEGAN)
                 wait_heading(browser, "Verify your identity")
                 type_into(browser, "otc", code.group(1))
                 click(browser, "Verify")

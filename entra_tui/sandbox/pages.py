@@ -107,8 +107,19 @@ def _error(message: str, field_id: str) -> str:
             if message else "")
 
 
-def _described(message: str, field_id: str) -> str:
-    return f' aria-describedby="{field_id}-error" aria-invalid="true"' if message else ""
+def _field(field_id: str, label: str, attributes: str, message: str = "",
+           hint: str = "") -> str:
+    """A labelled text field; its error (announced) and hint are tied to it for screen
+    readers with aria-describedby. `hint` is this module's own markup, never data."""
+    described = [f"{field_id}-error"] if message else []
+    if hint:
+        described.append(f"{field_id}-hint")
+    aria = (f' aria-describedby="{" ".join(described)}"' if described else "") + (
+        ' aria-invalid="true"' if message else "")
+    return (_error(message, field_id)
+            + f'<label class="field" for="{field_id}">{e(label)}</label>'
+            f'<input id="{field_id}" name="{field_id}" {attributes} required autofocus{aria}>'
+            + (f'<p class="muted" id="{field_id}-hint">{hint}</p>' if hint else ""))
 
 
 def _actions(primary: tuple[str, str], secondary: tuple[str, str] | None = None) -> str:
@@ -161,12 +172,8 @@ def account_picker(action: str, hidden: Hidden, app: str, accounts: Sequence[Acc
 def password_form(action: str, hidden: Hidden, upn: str, message: str = "") -> tuple[str, str]:
     body = _form(action, hidden, (
         f'<p class="who">{e(upn)}</p>'
-        + _error(message, "password")
-        + '<label class="field" for="password">Password</label>'
-        f'<input type="password" id="password" name="password" autocomplete="current-password"'
-        f' required autofocus{_described(message, "password")}>'
-        '<p class="muted">Sandbox users\' password is printed by <code>entra-tui sandbox'
-        "</code>.</p>"
+        + _field("password", "Password", 'type="password" autocomplete="current-password"',
+                 message, "Sandbox users' password is printed by <code>entra-tui sandbox</code>.")
         + _actions(("password", "Sign in"), ("back", "Back"))))
     return "Enter password", body
 
@@ -176,13 +183,9 @@ def mfa_form(action: str, hidden: Hidden, upn: str, message: str = "") -> tuple[
         f'<p class="who">{e(upn)}</p>'
         "<p>Your organization requires a second way to prove who you are. Enter the code "
         "from your authenticator app.</p>"
-        + _error(message, "otc")
-        + '<label class="field" for="otc">Code</label>'
-        '<input type="text" id="otc" name="otc" inputmode="numeric" '
-        'autocomplete="one-time-code" required autofocus'
-        f'{_described(message, "otc")}>'
-        '<p class="muted">Sandbox: the demo shows this code in the description of its '
-        "interactive profile.</p>"
+        + _field("otc", "Code", 'type="text" inputmode="numeric" autocomplete="one-time-code"',
+                 message, "Sandbox: the demo shows this code in the description of its "
+                 "interactive profile.")
         + _actions(("mfa", "Verify"))))
     return "Verify your identity", body
 
@@ -203,10 +206,8 @@ def consent_form(action: str, hidden: Hidden, app: str, upn: str,
 def device_code_form(action: str, hidden: Hidden, message: str = "") -> tuple[str, str]:
     body = _form(action, hidden, (
         "<p>Enter the code displayed on your app or device.</p>"
-        + _error(message, "code")
-        + '<label class="field" for="code">Code</label>'
-        '<input type="text" id="code" name="code" autocomplete="off" autocapitalize="characters"'
-        f' spellcheck="false" required autofocus{_described(message, "code")}>'
+        + _field("code", "Code", 'type="text" autocomplete="off" autocapitalize="characters" '
+                 'spellcheck="false"', message)
         + _actions(("code", "Next"))))
     return "Enter code", body
 
