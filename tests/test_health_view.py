@@ -69,3 +69,30 @@ def test_hostile_text_renders_inert() -> None:
     assert "[@click=app.quit]x[/]" in text.plain  # shown as written, never parsed
     assert "\\nfake line" in text.plain
     assert time.time() > 0
+
+
+async def test_names_fill_in_under_the_claims(demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    """ClaimsTable.show_names: a line under each named claim, masked in presentation mode,
+    only for the token it was made for."""
+    from entra_tui.core.token import decode_token
+    from entra_tui.ui.widgets.claims_table import ClaimsTable
+
+    app, clock = demo
+    async with app.run_test(size=SIZE) as pilot:
+        profiles = app.profile_set
+        assert profiles is not None
+        result = await asyncio.to_thread(app.session.acquire, profiles.get("contoso-graph-app"))
+        token = decode_token(result.access_token)
+        table = app.query_one(ClaimsTable)
+        table.show_token(token)
+        table.show_names(token, {"oid": ("→ Adele Vance (adele@contoso.example)", "→ •••"),
+                                 "aud": ("→ Microsoft Graph", "→ Microsoft Graph")})
+        await pilot.pause()
+        assert "→ Adele Vance (adele@contoso.example)" in table.get_row("oid")[1].plain
+        assert "→ Microsoft Graph" in table.get_row("aud")[1].plain
+        table.set_presentation(True)
+        assert "Adele" not in table.get_row("oid")[1].plain
+        assert "→ •••" in table.get_row("oid")[1].plain
+        other = decode_token(result.access_token)  # another token object: not named
+        table.show_token(other)
+        assert "→" not in table.get_row("aud")[1].plain

@@ -169,6 +169,22 @@ class ClaimsTable(ScrollView, can_focus=True):
             self.refresh_times()  # relative times drifted while it was not shown
         self.refresh()
 
+    # Directory names for one token's claims (the token doctor): claim -> (line, masked line).
+    _names_token: DecodedToken | None = None
+    _names: dict[str, tuple[str, str]] = {}
+
+    def show_names(self, token: DecodedToken | None,
+                   names: dict[str, tuple[str, str]]) -> None:
+        """Show directory names under the claims of `token` (one line per claim, and its
+        presentation-mode form), as a worker delivers them; rows of that token are rebuilt."""
+        self._names_token, self._names = token, dict(names)
+        self._kept = [k for k in self._kept if k.token is not token or token is self._token]
+        if token is not None and token is self._token:
+            self._rebuild()
+            for kept in self._kept:
+                if kept.token is token:
+                    kept.rows, kept.tops, kept.widths = self._rows, self._tops, self._widths
+
     def set_presentation(self, on: bool) -> None:
         """Mask (or show again) personal values: every kept token is built anew."""
         self.presentation = on
@@ -213,6 +229,12 @@ class ClaimsTable(ScrollView, can_focus=True):
                             self._widths[1]) or row.value  # type: ignore[attr-defined]
         cells = [Text(safe_text(row.name), style="bold"),  # type: ignore[attr-defined]
                  _value_cell(value, row.note, masker)]  # type: ignore[attr-defined]
+        claim: str = row.name  # type: ignore[attr-defined]
+        named = self._names.get(claim) if self._token is self._names_token else None
+        if named is not None:
+            line = named[1] if masker is not None else named[0]
+            cells[1].append(f"\n{safe_text(masker.apply(line) if masker else line)}",
+                            style="green")
         if self._widths[2]:
             cells.append(Text(row.meaning, style="dim"))  # type: ignore[attr-defined]
         elif row.meaning:  # type: ignore[attr-defined]
