@@ -148,17 +148,20 @@ class SignInPages:
         if origin is not None and origin != self.endpoints.base_url:
             return self._refused("This request came from another web site "
                                  f"({origin}), so the sandbox ignored it.")
-        with self._lock:
+        browser = self._browser_id(request)
+        with self._lock:  # check and spend the token at once: one submission per page
             flow = self._flows.get(form.get("flow", ""))
+            genuine = flow is not None and browser == flow.browser and bool(flow.csrf) and \
+                hmac.compare_digest(form.get("csrf", "").encode(), flow.csrf.encode())
+            if genuine:
+                flow.csrf = ""  # type: ignore[union-attr]
         if flow is None:
             return pages.page(tenant="Sign in", title="Sign-in expired", nonce=_nonce(),
                               status=400, body='<h1 id="page-title">This page has expired</h1>'
                               + pages.message_body("Start the sign-in again from the app."))
-        if self._browser_id(request) != flow.browser or not flow.csrf or \
-                not hmac.compare_digest(form.get("csrf", "").encode(), flow.csrf.encode()):
+        if not genuine:
             return self._refused("The form's security token did not match this browser's "
                                  "sign-in. Start again from the app.")
-        flow.csrf = ""  # one submission per page
         return self._advance(flow, form.get("action", ""), form)
 
     # --- the steps ----------------------------------------------------------------------------
