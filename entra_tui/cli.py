@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     decode.add_argument("--expect-scope", action="append", default=[], metavar="SCOPE")
     decode.add_argument("--expect-version", choices=["1.0", "2.0"])
     decode.add_argument("--clock-skew", type=int, default=300, metavar="SECONDS")
+    decode.add_argument("--graph-profile", metavar="NAME",
+                        help="name the token's GUIDs (apps, users, groups, tenant, roles) "
+                             "through Microsoft Graph with this profile's token")
+    decode.add_argument("--config", metavar="PATH", type=Path, default=argparse.SUPPRESS,
+                        help="profile file (for --graph-profile)")
     token = commands.add_parser(
         "token", help="print a profile's access token (for $(...) in scripts)",
         description="Acquire a token for PROFILE and print only the access token. Errors go "
@@ -182,7 +187,8 @@ def _main(argv: list[str] | None) -> int:
                 audiences=tuple(args.expect_aud), issuers=tuple(args.expect_issuer),
                 tenant=args.expect_tenant, roles=tuple(args.expect_role),
                 scopes=tuple(args.expect_scope), version=args.expect_version,
-                clock_skew=args.clock_skew)))
+                clock_skew=args.clock_skew),
+            graph_profile=args.graph_profile, config=args.config))
     return run_tui(config=args.config, demo=args.demo)
 
 

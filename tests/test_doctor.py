@@ -228,3 +228,28 @@ def test_hostile_text_from_the_directory_is_inert(tmp_path: Path) -> None:
     text = out.getvalue()
     assert "\x1b" not in text and "\u202e" not in text and "\\x1b" in text
     assert "\nSignature: VERIFIED" not in text
+
+
+def test_decode_names_the_guids_with_a_graph_profile(demo_env: DemoEnvironment,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    profiles = load_profiles(demo_env.profiles_path)
+    token = SessionManager().acquire(profiles.get("contoso-orders-sync")).access_token
+    assert token
+    config = str(demo_env.profiles_path)
+    assert main(["decode", token, "--json", "--graph-profile", "contoso-graph-app",
+                 "--config", config]) == 0
+    data = json.loads(capsys.readouterr().out)
+    claims = data["payload"]
+    assert data["names"]["tid"][claims["tid"]] == {
+        "name": "Contoso", "detail": CONTOSO.domain, "kind": "organization"}
+    assert data["names"]["azp"][claims["azp"]]["name"] == "Contoso Order Sync"
+    main(["decode", token, "--graph-profile", "contoso-graph-app", "--config", config])
+    text = capsys.readouterr().out
+    assert "Names (from the directory):" in text and "  tid: → Contoso (" in text
+    main(["decode", token, "--json", "--graph-profile", "nobody", "--config", config])
+    captured = capsys.readouterr()
+    assert "no profile named 'nobody'" in captured.err
+    assert json.loads(captured.out)["names"]["tid"][claims["tid"]]["why"] == \
+        "no profile named 'nobody'"
+    main(["decode", token, "--json"])
+    assert "names" not in json.loads(capsys.readouterr().out)

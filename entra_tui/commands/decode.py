@@ -39,6 +39,8 @@ class DecodeOptions(NamedTuple):
     authority: str | None = None
     ca_bundle: str | None = None
     expect: Expectations = Expectations()
+    graph_profile: str | None = None  # name the token's GUIDs with this profile's Graph token
+    config: Path | None = None
 
 
 def run_decode(options: DecodeOptions, stdin: TextIO = sys.stdin,
@@ -74,11 +76,44 @@ def run_decode(options: DecodeOptions, stdin: TextIO = sys.stdin,
                                            options.ca_bundle)
         report = validation_report(token, options.expect, now, verification,
                                    authority=options.authority, tenant_ids=tenant_ids)
+    names = _names(token, options, stderr) if options.graph_profile else None
     if options.as_json:
-        print(_json_text(_as_json(token, now, verification, report)), file=stdout)
+        data = _as_json(token, now, verification, report)
+        if names is not None:
+            from entra_tui.core.directory_names import names_json
+
+            data["names"] = names_json(names)
+        print(_json_text(data), file=stdout)
     else:
-        print(_as_text(token, now, verification, report), file=stdout)
+        text = _as_text(token, now, verification, report)
+        if names is not None:
+            from entra_tui.core.directory_names import name_lines
+
+            text += "\nNames (from the directory):\n" + "\n".join(
+                f"  {safe_text(claim)}: {safe_text(line)}"
+                for claim, line in name_lines(names).items())
+        print(text, file=stdout)
     return _exit_code(verification, report, options)
+
+
+def _names(token: DecodedToken, options: DecodeOptions, stderr: TextIO) -> Any:
+    """The token's GUIDs named through Microsoft Graph (MSAL and requests load only here)."""
+    from entra_tui.core.directory_names import NameCache, graph_access, resolve_names
+    from entra_tui.core.errors import ConfigError
+    from entra_tui.core.profiles import default_config_path, load_profiles
+    from entra_tui.core.session import SessionManager
+
+    try:
+        profiles = load_profiles(options.config or default_config_path())
+    except ConfigError as exc:
+        print(f"entra-tui decode: names: {safe_text(exc)}", file=stderr)
+        return resolve_names(token.claims, str(exc), NameCache())
+    profile = profiles.get(options.graph_profile or "")
+    access = graph_access(profile, profiles, SessionManager().acquire) if profile else \
+        f"no profile named '{options.graph_profile}'"
+    if isinstance(access, str):
+        print(f"entra-tui decode: names: {safe_text(access)}", file=stderr)
+    return resolve_names(token.claims, access, NameCache())
 
 
 def _verify(token: DecodedToken, options: DecodeOptions) -> Any:
