@@ -1,6 +1,10 @@
 """Paste any token: a bare JWT, `Bearer ...`, an Authorization header or a redirect URL.
 
 Enter inspects; a problem is shown under the text and the text is kept, so nothing is lost.
+
+A paste too large to be a token (a 2 MB paste, a log file) is kept aside and the text area
+says so in one line: soft-wrapping one 2,000,000-character line took the TextArea seconds
+(twenty in a real terminal) before anything showed, while decoding it takes milliseconds.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from entra_tui.core.errors import TokenDecodeError
 from entra_tui.core.paste import PastedToken, extract_token
@@ -19,12 +23,23 @@ from entra_tui.core.safe_text import safe_text
 from entra_tui.core.token import DecodedToken, decode_token
 from entra_tui.ui.inert import inert
 
+# Real tokens stay far below this (Entra's largest, with 200 groups, are ~16 KB); past it a
+# paste is not put into the text area, whose wrapping cost grows with the line's length.
+SHOWN_PASTE_CHARS = 64 * 1024
+
 
 class TokenTextArea(TextArea):
     """A text area where Enter submits (pastes arrive whole, line breaks included)."""
 
     class Submitted(Message):
         pass
+
+    class LargePaste(Message):
+        """A paste too large to show: the dialog keeps it and shows a line about it."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":
@@ -36,7 +51,12 @@ class TokenTextArea(TextArea):
 
     def _on_paste(self, event: events.Paste) -> None:
         """A paste goes in inert: the text area draws what it holds, escapes included.
-        (Textual calls each class's handler in turn: TextArea's own inserts the text.)"""
+        (Textual calls each class's handler in turn: TextArea's own inserts the text.)
+        A huge one goes to the dialog instead (prevent_default: TextArea never sees it)."""
+        if len(event.text) > SHOWN_PASTE_CHARS:
+            event.prevent_default()
+            self.post_message(self.LargePaste(inert_paste(event.text)))
+            return
         event.text = inert_paste(event.text)
 
 
@@ -57,6 +77,7 @@ class PasteDialog(ModalScreen[tuple[PastedToken, DecodedToken] | None]):
     }
     PasteDialog #paste-text { height: 8; }
     PasteDialog #paste-problem { color: $error; }
+    PasteDialog #paste-help { width: 1fr; }
     """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="paste.cancel")]
@@ -64,13 +85,42 @@ class PasteDialog(ModalScreen[tuple[PastedToken, DecodedToken] | None]):
     def __init__(self, initial: str = "") -> None:
         super().__init__()
         self._initial = initial
+        self._large: str | None = None  # a paste kept aside, and the line shown for it
+        self._large_line = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="paste-box"):
-            yield Label("Paste a token, a Bearer value, an Authorization header or a URL "
-                        "with access_token= / id_token=. Enter inspects, Esc cancels.")
-            yield TokenTextArea(inert_paste(self._initial), id="paste-text", soft_wrap=True)
+            # A Static wraps to the box (a Label kept one line: cut at 120 columns).
+            yield Static("Paste a token, a Bearer value, an Authorization header or a URL "
+                         "with access_token= / id_token=. Enter inspects, Esc cancels.",
+                         id="paste-help")
+            shown = inert_paste(self._initial)
+            if len(shown) > SHOWN_PASTE_CHARS:
+                shown = self._keep_large(shown)
+            yield TokenTextArea(shown, id="paste-text", soft_wrap=True)
             yield Static(id="paste-problem")
+
+    def _keep_large(self, text: str) -> str:
+        self._large = text
+        self._large_line = (f"‹{len(text):,} characters pasted, too many to show: Enter "
+                            "inspects them; typing or a new paste replaces them›")
+        return self._large_line
+
+    def on_token_text_area_large_paste(self, event: TokenTextArea.LargePaste) -> None:
+        area = self.query_one(TokenTextArea)
+        area.text = self._keep_large(event.text)
+        area.move_cursor(area.document.end)
+        self.query_one("#paste-problem", Static).update("")
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if self._large is not None and event.text_area.text != self._large_line:
+            self._large = None  # edited: what is typed is what gets inspected
+
+    @property
+    def pasted_text(self) -> str:
+        """What Enter inspects: the text area's text, or the large paste it stands for."""
+        text = self.query_one(TokenTextArea).text
+        return self._large if self._large is not None and text == self._large_line else text
 
     def on_mount(self) -> None:
         self.query_one("#paste-box").border_title = "Inspect a token"
@@ -79,8 +129,20 @@ class PasteDialog(ModalScreen[tuple[PastedToken, DecodedToken] | None]):
             self.call_after_refresh(self.on_token_text_area_submitted)
 
     def on_token_text_area_submitted(self, _: object = None) -> None:
-        text = self.query_one(TokenTextArea).text
+        text = self.pasted_text
         problem = self.query_one("#paste-problem", Static)
+        from entra_tui.core.claims_challenge import (
+            ChallengeError,
+            looks_like_challenge,
+            parse_challenge,
+        )
+
+        if looks_like_challenge(text):  # a WWW-Authenticate claims challenge (CAE)
+            try:
+                self.dismiss(parse_challenge(text))
+            except ChallengeError as exc:
+                problem.update(inert(f"Not read: {exc}."))
+            return
         try:
             pasted = extract_token(text)
             decoded = decode_token(pasted.token)
