@@ -77,9 +77,43 @@ async def main() -> None:
             await pilot.pause(0.6)
             app.save_screenshot("palette.svg", str(OUT))
             await pilot.press("escape")
+            await wire_screens(pilot, app)
     finally:
         environment.stop()
     print(f"wrote {', '.join(sorted(p.name for p in OUT.glob('*.svg')))} in {OUT}")
+
+
+async def wire_screens(pilot: object, app: EntraTuiApp) -> None:
+    """The wire trace (w), a fresh token compared (A, =) and a pasted claims challenge (p)."""
+    import base64
+    import json
+
+    app.query_one(ProfileList).highlight_profile("contoso-wrong-secret")
+    await pilot.pause(0.1)  # type: ignore[attr-defined]
+    await pilot.press("w")  # type: ignore[attr-defined]
+    await pilot.pause(0.3)  # type: ignore[attr-defined]
+    app.screen.query_one("#trace-box").scroll_to(y=40, animate=False)
+    await pilot.pause(0.2)  # type: ignore[attr-defined]
+    app.save_screenshot("trace.svg", str(OUT))
+    await pilot.press("escape", "1", "A")  # type: ignore[attr-defined]
+    await settle(pilot, app, "contoso-orders-sync")
+    await pilot.press("equals_sign")  # type: ignore[attr-defined]
+    await pilot.pause(0.3)  # type: ignore[attr-defined]
+    app.save_screenshot("diff.svg", str(OUT))
+    await pilot.press("escape", "p")  # type: ignore[attr-defined]
+    await pilot.pause(0.3)  # type: ignore[attr-defined]
+    request = {"access_token": {"nbf": {"essential": True, "value": str(int(time.time()))},
+                                "xms_caeerror": {"value": "10012"}}}
+    claims = base64.b64encode(json.dumps(request).encode()).decode()
+    app.screen.query_one("TextArea").text = (  # type: ignore[attr-defined]
+        'WWW-Authenticate: Bearer realm="", authorization_uri="https://login.microsoftonline'
+        f'.com/common/oauth2/authorize", error="insufficient_claims", claims="{claims}"')
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    while type(app.screen).__name__ != "ChallengeView":
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
+    await pilot.pause(0.3)  # type: ignore[attr-defined]
+    app.save_screenshot("challenge.svg", str(OUT))
+    await pilot.press("escape")  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

@@ -148,7 +148,7 @@ def test_cli_exit_codes_stdin_files_and_json(tmp_path: Path) -> None:
     assert data["changes"][0]["removed"] == [{"value": "B.Write", "name": None}]
     out = io.StringIO()
     assert run_diff(old, "-", stdin=Stdin(old), stdout=out, stderr=err) == 0
-    assert "the same token" in out.getvalue()
+    assert "The same token" in out.getvalue()
     err = io.StringIO()
     assert run_diff("-", "-", stdin=Stdin(old), stdout=io.StringIO(), stderr=err) == 3
     err = io.StringIO()

@@ -20,9 +20,6 @@ from entra_tui.core.safe_text import safe_text
 
 MAX_HEADER_CHARS = 32_000
 _PARAM = re.compile(r'([A-Za-z_][A-Za-z0-9_-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))')
-# xms_caeerror codes seen in Graph's challenges; the rest are named by number only.
-CAE_ERRORS = {"10012": "the token was issued before the user's sessions were revoked "
-                       "(TokenIssuedBeforeRevocationTimestamp)"}
 
 
 class ClaimsChallenge(NamedTuple):
@@ -58,9 +55,9 @@ class ClaimsChallenge(NamedTuple):
         cae_error = access.get("xms_caeerror")
         if isinstance(cae_error, dict) and "value" in cae_error:
             code = safe_text(cae_error.get("value"))
-            lines.append(f"xms_caeerror {code}: "
-                         + CAE_ERRORS.get(str(cae_error.get("value")),
-                                          "the reason code of the CAE evaluation"))
+            lines.append(f"xms_caeerror {code}: the reason code of the CAE evaluation "
+                         "(Microsoft documents no list; quote it to support with the "
+                         "response's request id)")
         acrs = access.get("acrs")
         if isinstance(acrs, dict):
             values = acrs.get("values") or ([acrs["value"]] if "value" in acrs else [])

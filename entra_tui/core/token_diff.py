@@ -95,7 +95,8 @@ class TokenDiff(NamedTuple):
 
     def lines(self) -> list[str]:
         """The comparison as text lines, meaningful changes first."""
-        out = [safe_text(self.summary())]
+        summary = self.summary()
+        out = [safe_text(summary[:1].upper() + summary[1:])]
         header = [c for c in self.header if not c.reissue]
         claims = [c for c in self.claims if not c.reissue]
         if header:

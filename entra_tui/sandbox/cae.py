@@ -45,7 +45,9 @@ from entra_tui.sandbox.wire import Request, Response
 CAE_LIFETIME = 24 * 3600
 ADMIN_PREFIX = "/_sandbox/"
 ADMIN_HEADER = "x-sandbox-admin"
-CHALLENGE_MESSAGE = ("Continuous access evaluation resulted in challenge with result: "
+# Graph's error message for this case, as reported in
+# https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/1741
+CHALLENGE_MESSAGE = ("Continuous access evaluation resulted in claims challenge with result: "
                      "InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp")
 
 

@@ -135,7 +135,9 @@ class ErrorPanel(VerticalScroll, can_focus=True):
             return
         update_text(self._text, mask_rich(error_text(error), masker))
         self.border_title = inert_markup(f"{error.title} · {error.kind.value}")
-        self.border_subtitle = "c copies the ids for support" if support_ids(error) else ""
+        # w (the main screen) opens the HTTP exchange behind this error, redacted.
+        self.border_subtitle = ("c copies ids for support · " if support_ids(error)
+                                else "") + "w: wire trace"
         self.scroll_home(animate=False)
 
     def action_copy_support_ids(self) -> None:

@@ -1,0 +1,104 @@
+"""Two tokens compared claim by claim (core/token_diff.py): what was added, removed and
+changed, reissue-only changes last; `c` copies the comparison as text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from entra_tui.core.safe_text import safe_text
+from entra_tui.core.token_diff import TokenDiff
+
+STYLES = {"+": "green", "-": "red", "~": "yellow"}
+
+
+class DiffView(ModalScreen[None]):
+    DEFAULT_CSS = """
+    DiffView { align: center middle; }
+    DiffView #diff-box {
+        width: 92%; height: 85%; border: round $accent; background: $surface; padding: 0 1;
+    }
+    """
+
+    BINDINGS = [Binding("escape,q,equals_sign", "close", "Close", id="diff.close"),
+                Binding("c", "copy", "Copy the comparison", id="diff.copy")]
+
+    def __init__(self, diff: TokenDiff, title: str, note: str | None = None) -> None:
+        super().__init__()
+        self.diff = diff
+        self.title_text = title
+        self.note = note
+        self.lines = ([note, ""] if note else []) + diff.lines()
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="diff-box"):
+            yield Static(_styled(self.lines), id="diff-text")
+
+    def on_mount(self) -> None:
+        box = self.query_one("#diff-box")
+        box.border_title = safe_text(self.title_text)
+        box.border_subtitle = "c copies · Esc closes"
+        box.focus()
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard("\n".join(self.lines))
+        self.notify("Comparison copied.", timeout=4)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _styled(lines: list[str]) -> Text:
+    """Every line is already safe text (token_diff made it so); drawn as Text, never markup."""
+    out = Text()
+    for number, line in enumerate(lines):
+        if number:
+            out.append("\n")
+        mark = line.lstrip()[:1]
+        style = STYLES.get(mark) if line.startswith("  ") else None
+        if number == 0 or line.endswith(":") and not line.startswith(" "):
+            style = "bold"
+        out.append(line, style=style)
+    return out
+
+
+def previous_of(history: Any, entry: Any) -> Any:
+    """The token of the same profile (or the same paste origin) just before `entry` in the
+    history, or None."""
+    position = history.position(entry)
+    if position is None:
+        return None
+    for back in range(1, position):
+        earlier = history.step(entry, -back)
+        if earlier is None or earlier is entry:
+            return None
+        if entry.profile_name is not None and earlier.profile_name == entry.profile_name:
+            return earlier
+    return None
+
+
+def compare(previous: Any, entry: Any) -> tuple[TokenDiff, str | None]:
+    """The diff from `previous` to `entry`, and the managed-identity cache note if it applies."""
+    from entra_tui.core.token_diff import diff_tokens, platform_cache_note
+
+    return diff_tokens(previous.token, entry.token), platform_cache_note(previous.token,
+                                                                         entry.token)
+
+
+def fresh_token_status(previous: Any, entry: Any) -> str | None:
+    """After a fresh token (A): how many claims changed since the profile's previous token,
+    with the key that shows the comparison; None when there is nothing to compare."""
+    if previous is None:
+        return None
+    diff, note = compare(previous, entry)
+    if note is not None:
+        return note
+    if diff.identical:
+        return "The same token came back (press = to compare)."
+    return f"{diff.summary().capitalize()} since the previous token (press = to compare)."
