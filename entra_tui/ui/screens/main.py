@@ -17,6 +17,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape as markup_escape
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
@@ -99,10 +100,6 @@ class MainScreen(Screen[None]):
         Binding("V", "validation_report", "Report", id="inspect.report",
                 tooltip="Will the API behind the selected profile accept this token?"),
         Binding("r", "raw_view", "Raw", id="inspect.raw"),
-        Binding("w", "wire_trace", "Wire trace", show=False, id="inspect.trace",
-                tooltip="The HTTP exchange of the selected profile's last attempt, redacted"),
-        Binding("equals_sign", "diff_previous", "Compare", show=False, id="inspect.diff",
-                tooltip="Compare the shown token with the previous token of its profile"),
         Binding("left_square_bracket", "history(-1)", "Older token", show=False,
                 id="history.back"),
         Binding("right_square_bracket", "history(1)", "Newer token", show=False,
@@ -129,22 +126,29 @@ class MainScreen(Screen[None]):
           for n in range(1, 10)],
     ]
 
+    # What is shown; each watcher redraws what depends on it.
+    current: var[Profile | None] = var(None)  # the highlighted profile
+    viewing: var[InspectedToken | None] = var(None, always_update=True)  # the token shown
+    presentation = var(False)  # hide personal data for screen sharing
+
+    # Actions that work on the token shown: dimmed in the footer while there is none.
+    TOKEN_ACTIONS = frozenset({"copy_header", "copy_curl", "copy_claim", "verify",
+                               "verify_with_file", "validation_report", "raw_view"})
+
     def __init__(self, *, classes: str = "") -> None:
         super().__init__(id="_default", classes=classes)
         self.runs = Runs()  # one record per profile: attempts, tokens, requests, refreshes
         self.history = TokenHistory()
-        self.viewing: InspectedToken | None = None
         self.verifying: set[int] = set()
-        self.current: Profile | None = None
-        self.presentation = False
         self.flows = ProfileFlows(self)
         self._key_fetcher: KeyFetcher | None = None
-        self._diff_after: dict[str, InspectedToken | None] = {}  # claims re-acquisitions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Under a dialog none of these keys reach this screen, and its footer says so by
         showing none of them."""
-        return self.is_active
+        if not self.is_active:
+            return False
+        return None if action in self.TOKEN_ACTIONS and self.viewing is None else True
 
     @property
     def entra(self) -> EntraTuiApp:
@@ -184,7 +188,7 @@ class MainScreen(Screen[None]):
 
     def _listed(self, name: str | None) -> None:
         profile_set = self.entra.profile_set
-        self._select(profile_set.get(name) if name and profile_set else None)
+        self.current = profile_set.get(name) if name and profile_set else None
         self._update_states()
 
     # --- palette ------------------------------------------------------------------------
@@ -234,7 +238,7 @@ class MainScreen(Screen[None]):
         acquire for the profile two down."""
         profile_set = self.entra.profile_set
         if name is not None and profile_set is not None:
-            self._select(profile_set.get(name))
+            self.current = profile_set.get(name)
 
     def on_profile_list_selected(self, event: ProfileList.Selected) -> None:
         self.action_acquire()
@@ -246,18 +250,15 @@ class MainScreen(Screen[None]):
             profile_list.highlight_profile(profile.name)
             # Select now, not when the highlight message arrives: "2 a" typed fast must
             # acquire for profile 2.
-            self._select(profile)
+            self.current = profile
 
-    def _select(self, profile: Profile | None) -> None:
-        if profile is self.current and profile is not None:
-            return
-        self.current = profile
+    def watch_current(self, profile: Profile | None) -> None:
         self._render_current()
         latest = self.history.latest_for(profile.name) if profile else None
         pasted_in_view = self.viewing is not None and self.viewing.profile_name is None
         # A pasted token stays in view while the user picks a profile to check it against.
         if latest is not None or not pasted_in_view:
-            self.view(latest)
+            self.viewing = latest
 
     @property
     def current_run(self) -> ProfileRun | None:
@@ -269,13 +270,15 @@ class MainScreen(Screen[None]):
                                          run is not None and run.working, self.masker)
 
     # --- the token being inspected -------------------------------------------------------
-    def view(self, entry: InspectedToken | None) -> None:
+    def watch_viewing(self, previous: InspectedToken | None,
+                      entry: InspectedToken | None) -> None:
         """Show `entry` in the claims and expiry pane (None: the pane says there is none)."""
-        self.viewing = entry
         token = entry.token if entry else None
         self.query_one(ExpiryBar).show_token(token)
         self.claims_table.show_token(token)
         self._render_summary()
+        if (previous is None) != (entry is None):
+            self.refresh_bindings()  # the footer dims the token's keys while there is none
 
     def _render_summary(self) -> None:
         # Where the token came from is in the summary, not the pane's border: a new border
@@ -291,7 +294,7 @@ class MainScreen(Screen[None]):
         entry = self.history.add(InspectedToken(token=token, origin=origin,
                                                 added_at=self.entra.clock(),
                                                 profile_name=profile_name))
-        self.view(entry)
+        self.viewing = entry
         return entry
 
     def action_history(self, offset: int) -> None:
@@ -299,7 +302,7 @@ class MainScreen(Screen[None]):
         if entry is None:
             self.notify("No tokens inspected yet: acquire one (a) or paste one (p).")
             return
-        self.view(entry)
+        self.viewing = entry
 
     def action_paste_token(self) -> None:
         from entra_tui.ui.screens.paste_dialog import PasteDialog  # lazily: TextArea is heavy
@@ -316,57 +319,10 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(PasteDialog(text), self._pasted)
 
-    def _pasted(self, pasted: tuple[Any, DecodedToken] | Any | None) -> None:
-        from entra_tui.core.claims_challenge import ClaimsChallenge
-
-        if isinstance(pasted, ClaimsChallenge):  # a WWW-Authenticate header: challenge_view
-            self._claims_challenge(pasted)
-        elif pasted is not None:
+    def _pasted(self, pasted: tuple[Any, DecodedToken] | None) -> None:
+        if pasted is not None:
             found, token = pasted
             self.inspect(token, f"pasted ({found.found_in})")
-
-    def action_wire_trace(self) -> None:
-        """The selected profile's last attempt on the wire (trace_view.py)."""
-        profile = self.current
-        trace = self.entra.session.last_trace(profile.name) if profile is not None else None
-        if trace is None:
-            self.notify("No attempt yet: acquire a token (a), then w shows its HTTP exchange.")
-            return
-        from entra_tui.ui.screens.trace_view import TraceView
-
-        self.app.push_screen(TraceView(trace))
-
-    def action_diff_previous(self) -> None:
-        """The shown token against the previous token of the same profile (diff_view.py)."""
-        from entra_tui.ui.screens.diff_view import DiffView, compare, previous_of
-
-        entry = self._need_token()
-        previous = previous_of(self.history, entry) if entry is not None else None
-        if entry is None or previous is None:
-            if entry is not None:
-                self.notify("Nothing to compare with: this is the first token of its profile "
-                            "here (A gets a fresh one).")
-            return
-        diff, note = compare(previous, entry)
-        self.app.push_screen(DiffView(diff, f"{entry.profile_name}: token "
-                                            f"#{self.history.position(previous)} -> "
-                                            f"#{self.history.position(entry)}", note))
-
-    def _claims_challenge(self, challenge: Any) -> None:
-        from entra_tui.ui.screens.challenge_view import ChallengeView
-
-        profile = self.current
-
-        def chosen(reacquire: bool | None) -> None:
-            if reacquire and profile is not None:
-                run = self.runs.of(profile)
-                self._diff_after[profile.name] = self.history.latest_for(profile.name)
-                self.start_acquisition(profile, True, claims=challenge.claims)
-                if not run.working:
-                    self._diff_after.pop(profile.name, None)
-
-        self.app.push_screen(ChallengeView(challenge, profile.name if profile else None),
-                             chosen)
 
     def action_raw_view(self) -> None:
         entry = self._need_token()
@@ -468,8 +424,7 @@ class MainScreen(Screen[None]):
             return
         self.start_acquisition(self.current, fresh)
 
-    def start_acquisition(self, profile: Profile, fresh: bool = False,
-                          claims: str | None = None) -> None:
+    def start_acquisition(self, profile: Profile, fresh: bool = False) -> None:
         """Run MSAL for `profile` in a thread; the UI stays live and other profiles usable."""
         run = self.runs.of(profile)
         if run.working:
@@ -480,7 +435,7 @@ class MainScreen(Screen[None]):
             assertion = source.token.access_token if source and source.token else None
         run.start()
         self.run_worker(
-            partial(self._acquire_in_thread, run, fresh, assertion, claims), thread=True,
+            partial(self._acquire_in_thread, run, fresh, assertion), thread=True,
             group=f"acquire:{profile.name}", exclusive=True, exit_on_error=False,
             description=f"acquire {profile.name}")
         # The spinner appears only if the answer takes a while: a cache hit or a quick
@@ -494,8 +449,7 @@ class MainScreen(Screen[None]):
                 self._render_current()
             self._update_states(run.name)
 
-    def _acquire_in_thread(self, run: ProfileRun, fresh: bool, assertion: str | None,
-                           claims: str | None = None) -> None:
+    def _acquire_in_thread(self, run: ProfileRun, fresh: bool, assertion: str | None) -> None:
         """The worker: MSAL, then the token decoded here, then one message back."""
         def show_code(prompt: DeviceCodePrompt) -> None:
             self.post_message(DeviceCodeShown(run, prompt))
@@ -507,7 +461,7 @@ class MainScreen(Screen[None]):
         try:
             result = self.entra.session.acquire(
                 run.profile, force_refresh=fresh, on_device_code=show_code, cancel=run.cancel,
-                user_assertion=assertion, on_sign_in_url=show_url, claims_challenge=claims)
+                user_assertion=assertion, on_sign_in_url=show_url)
         except Exception:  # a bug, not an answer: say so and leave the profile usable
             result = AcquireResult(run.name, started, (time.time() - started) * 1000,
                                    error=AcquireError(FailureKind.CONFIGURATION,
@@ -571,7 +525,7 @@ class MainScreen(Screen[None]):
         if self.current is not None and self.current.name == name:
             self._render_current()
             if self.viewing is not None and self.viewing.profile_name == name:
-                self.view(None)
+                self.viewing = None
 
     def _schedule_auto_refresh(self, run: ProfileRun, token: DecodedToken) -> None:
         minutes = run.profile.auto_refresh_minutes
@@ -587,27 +541,6 @@ class MainScreen(Screen[None]):
         run.refresh_timer = None
         if self.runs.is_live(run):
             self.start_acquisition(run.profile, True)
-
-    def _compared(self, name: str, entry: InspectedToken, source: str | None) -> None:
-        """A token from the identity provider: say what changed since the profile's previous
-        one (= shows it); after a claims challenge, show the comparison at once."""
-        from entra_tui.ui.screens.diff_view import (
-            DiffView,
-            compare,
-            fresh_token_status,
-            previous_of,
-        )
-
-        waiting = name in self._diff_after
-        previous = self._diff_after.pop(name, None) if waiting else None
-        if waiting and previous is not None:
-            diff, note = compare(previous, entry)
-            self.app.push_screen(DiffView(diff, f"{name}: before and after the claims "
-                                                f"challenge", note))
-        elif source != "cache":
-            status = fresh_token_status(previous_of(self.history, entry), entry)
-            if status is not None:
-                self.notify(safe_text(status), title=name, timeout=8)
 
     def on_acquisition_finished(self, message: AcquisitionFinished) -> None:
         """The one way back from an acquisition worker."""
@@ -627,9 +560,8 @@ class MainScreen(Screen[None]):
                 token=message.token, origin=f"{run.name} from {result.source}",
                 added_at=result.acquired_at, profile_name=run.name))
             if self.current is not None and self.current.name == run.name:
-                self.view(entry)
+                self.viewing = entry
             self._schedule_auto_refresh(run, message.token)
-            self._compared(run.name, entry, result.source)
         if url is not None:  # the sign-in is over: its URL is no longer wanted on screen
             for note in list(self.app._notifications):
                 if url in note.message:
@@ -713,12 +645,14 @@ class MainScreen(Screen[None]):
             return None
         return Masker(self.viewing.token.claims if self.viewing else None)
 
+    def watch_presentation(self, on: bool) -> None:
+        self.claims_table.set_presentation(on)
+        self.app.title = "entra-tui · presentation mode" if on else "entra-tui"
+        self.viewing = self.viewing  # drawn again, masked or not
+        self._render_current()
+
     def action_toggle_presentation(self) -> None:
         self.presentation = not self.presentation
-        self.claims_table.set_presentation(self.presentation)
-        self.app.title = "entra-tui · presentation mode" if self.presentation else "entra-tui"
-        self.view(self.viewing)
-        self._render_current()
         self.notify("Presentation mode: e-mail addresses, UPNs, IP addresses and object ids "
                     "are hidden. m shows them again." if self.presentation else
                     "Presentation mode off.")
@@ -747,7 +681,7 @@ class MainScreen(Screen[None]):
         profile_set = self.entra.profile_set
         if select is not None and profile_set is not None:
             self.query_one(ProfileList).highlight_profile(select)
-            self._select(profile_set.get(select))
+            self.current = profile_set.get(select)
         self.notify(message)
 
     def action_reload_profiles(self) -> None:

@@ -1,0 +1,46 @@
+"""The main screen owns its keys: token keys dimmed while there is no token, none under a
+dialog, and the state it shows carried by reactives."""
+
+from __future__ import annotations
+
+from conftest import SIZE, FakeClock, acquire, wait_until
+
+from entra_tui.ui.app import EntraTuiApp
+from entra_tui.ui.screens.help import HelpScreen
+from entra_tui.ui.screens.main import MainScreen
+
+
+def footer_state(app: EntraTuiApp, action: str) -> bool | None:
+    return app.main.check_action(action, ())
+
+
+async def test_token_keys_are_dimmed_until_there_is_a_token(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.current is not None)
+        assert isinstance(app.screen, MainScreen)
+        for action in MainScreen.TOKEN_ACTIONS:
+            assert footer_state(app, action) is None, action  # None: shown dimmed
+        assert footer_state(app, "acquire") is True
+        await acquire(pilot, app)
+        assert app.viewing is not None
+        assert all(footer_state(app, action) is True for action in MainScreen.TOKEN_ACTIONS)
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        # Under a dialog the main keys are out of the chain and off the footer.
+        assert footer_state(app, "acquire") is False and footer_state(app, "quit") is False
+
+
+async def test_presentation_is_a_reactive_that_redraws_the_shown_token(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.current is not None)
+        await acquire(pilot, app)
+        app.main.presentation = True
+        await pilot.pause()
+        assert app.title == "entra-tui · presentation mode"
+        app.main.presentation = False
+        await pilot.pause()
+        assert app.title == "entra-tui"
