@@ -100,6 +100,10 @@ class MainScreen(Screen[None]):
         Binding("V", "validation_report", "Report", id="inspect.report",
                 tooltip="Will the API behind the selected profile accept this token?"),
         Binding("r", "raw_view", "Raw", id="inspect.raw"),
+        Binding("w", "wire_trace", "Wire trace", show=False, id="inspect.trace",
+                tooltip="The HTTP exchange of the selected profile's last attempt, redacted"),
+        Binding("equals_sign", "diff_previous", "Compare", show=False, id="inspect.diff",
+                tooltip="Compare the shown token with the previous token of its profile"),
         Binding("left_square_bracket", "history(-1)", "Older token", show=False,
                 id="history.back"),
         Binding("right_square_bracket", "history(1)", "Newer token", show=False,
@@ -142,6 +146,7 @@ class MainScreen(Screen[None]):
         self.verifying: set[int] = set()
         self.flows = ProfileFlows(self)
         self._key_fetcher: KeyFetcher | None = None
+        self._diff_after: dict[str, InspectedToken | None] = {}  # claims re-acquisitions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Under a dialog none of these keys reach this screen, and its footer says so by
@@ -319,10 +324,57 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(PasteDialog(text), self._pasted)
 
-    def _pasted(self, pasted: tuple[Any, DecodedToken] | None) -> None:
-        if pasted is not None:
+    def _pasted(self, pasted: tuple[Any, DecodedToken] | Any | None) -> None:
+        from entra_tui.core.claims_challenge import ClaimsChallenge
+
+        if isinstance(pasted, ClaimsChallenge):  # a WWW-Authenticate header: challenge_view
+            self._claims_challenge(pasted)
+        elif pasted is not None:
             found, token = pasted
             self.inspect(token, f"pasted ({found.found_in})")
+
+    def action_wire_trace(self) -> None:
+        """The selected profile's last attempt on the wire (trace_view.py)."""
+        profile = self.current
+        trace = self.entra.session.last_trace(profile.name) if profile is not None else None
+        if trace is None:
+            self.notify("No attempt yet: acquire a token (a), then w shows its HTTP exchange.")
+            return
+        from entra_tui.ui.screens.trace_view import TraceView
+
+        self.app.push_screen(TraceView(trace))
+
+    def action_diff_previous(self) -> None:
+        """The shown token against the previous token of the same profile (diff_view.py)."""
+        from entra_tui.ui.screens.diff_view import DiffView, compare, previous_of
+
+        entry = self._need_token()
+        previous = previous_of(self.history, entry) if entry is not None else None
+        if entry is None or previous is None:
+            if entry is not None:
+                self.notify("Nothing to compare with: this is the first token of its profile "
+                            "here (A gets a fresh one).")
+            return
+        diff, note = compare(previous, entry)
+        self.app.push_screen(DiffView(diff, f"{entry.profile_name}: token "
+                                            f"#{self.history.position(previous)} -> "
+                                            f"#{self.history.position(entry)}", note))
+
+    def _claims_challenge(self, challenge: Any) -> None:
+        from entra_tui.ui.screens.challenge_view import ChallengeView
+
+        profile = self.current
+
+        def chosen(reacquire: bool | None) -> None:
+            if reacquire and profile is not None:
+                run = self.runs.of(profile)
+                self._diff_after[profile.name] = self.history.latest_for(profile.name)
+                self.start_acquisition(profile, True, claims=challenge.claims)
+                if not run.working:
+                    self._diff_after.pop(profile.name, None)
+
+        self.app.push_screen(ChallengeView(challenge, profile.name if profile else None),
+                             chosen)
 
     def action_raw_view(self) -> None:
         entry = self._need_token()
@@ -400,9 +452,9 @@ class MainScreen(Screen[None]):
         from entra_tui.core.validation import profile_context, validation_report
 
         source = self._source_profile(entry)
-        context = profile_context(source or profile, entry.token, source is not None)
         report = validation_report(entry.token, expect, self.entra.clock(), entry.verification,
-                                   **context)
+                                   **profile_context(source or profile, entry.token,
+                                                     source is not None))
         subject = (f"{entry.origin}, checked against what profile {profile.name} expects"
                    if profile else f"{entry.origin} (no profile selected)")
         note = "" if not expect.empty else (
@@ -410,19 +462,7 @@ class MainScreen(Screen[None]):
             "checked. Add a [profiles.NAME.expect] table (see the README).")
         from entra_tui.ui.screens.report_view import ReportView
 
-        authority = source.authority_host if source else None
-
-        def rebuild(verification: Verification) -> list[Any]:
-            """v in the report: the verdict becomes the token's (as v here), then the
-            report is checked again with it."""
-            entry.verification = verification
-            self._render_summary()
-            return validation_report(entry.token, expect, self.entra.clock(), verification,
-                                     **context)
-
-        self.app.push_screen(ReportView(
-            report, subject, note, rebuild=rebuild,
-            verify=lambda: self.key_fetcher.verify(entry.token, authority)))
+        self.app.push_screen(ReportView(report, subject, note))
 
     def _need_token(self) -> InspectedToken | None:
         if self.viewing is None:
@@ -436,7 +476,8 @@ class MainScreen(Screen[None]):
             return
         self.start_acquisition(self.current, fresh)
 
-    def start_acquisition(self, profile: Profile, fresh: bool = False) -> None:
+    def start_acquisition(self, profile: Profile, fresh: bool = False,
+                          claims: str | None = None) -> None:
         """Run MSAL for `profile` in a thread; the UI stays live and other profiles usable."""
         run = self.runs.of(profile)
         if run.working:
@@ -447,7 +488,7 @@ class MainScreen(Screen[None]):
             assertion = source.token.access_token if source and source.token else None
         run.start()
         self.run_worker(
-            partial(self._acquire_in_thread, run, fresh, assertion), thread=True,
+            partial(self._acquire_in_thread, run, fresh, assertion, claims), thread=True,
             group=f"acquire:{profile.name}", exclusive=True, exit_on_error=False,
             description=f"acquire {profile.name}")
         # The spinner appears only if the answer takes a while: a cache hit or a quick
@@ -461,7 +502,8 @@ class MainScreen(Screen[None]):
                 self._render_current()
             self._update_states(run.name)
 
-    def _acquire_in_thread(self, run: ProfileRun, fresh: bool, assertion: str | None) -> None:
+    def _acquire_in_thread(self, run: ProfileRun, fresh: bool, assertion: str | None,
+                           claims: str | None = None) -> None:
         """The worker: MSAL, then the token decoded here, then one message back."""
         def show_code(prompt: DeviceCodePrompt) -> None:
             self.post_message(DeviceCodeShown(run, prompt))
@@ -473,7 +515,7 @@ class MainScreen(Screen[None]):
         try:
             result = self.entra.session.acquire(
                 run.profile, force_refresh=fresh, on_device_code=show_code, cancel=run.cancel,
-                user_assertion=assertion, on_sign_in_url=show_url)
+                user_assertion=assertion, on_sign_in_url=show_url, claims_challenge=claims)
         except Exception:  # a bug, not an answer: say so and leave the profile usable
             result = AcquireResult(run.name, started, (time.time() - started) * 1000,
                                    error=AcquireError(FailureKind.CONFIGURATION,
@@ -554,6 +596,27 @@ class MainScreen(Screen[None]):
         if self.runs.is_live(run):
             self.start_acquisition(run.profile, True)
 
+    def _compared(self, name: str, entry: InspectedToken, source: str | None) -> None:
+        """A token from the identity provider: say what changed since the profile's previous
+        one (= shows it); after a claims challenge, show the comparison at once."""
+        from entra_tui.ui.screens.diff_view import (
+            DiffView,
+            compare,
+            fresh_token_status,
+            previous_of,
+        )
+
+        waiting = name in self._diff_after
+        previous = self._diff_after.pop(name, None) if waiting else None
+        if waiting and previous is not None:
+            diff, note = compare(previous, entry)
+            self.app.push_screen(DiffView(diff, f"{name}: before and after the claims "
+                                                f"challenge", note))
+        elif source != "cache":
+            status = fresh_token_status(previous_of(self.history, entry), entry)
+            if status is not None:
+                self.notify(safe_text(status), title=name, timeout=8)
+
     def on_acquisition_finished(self, message: AcquisitionFinished) -> None:
         """The one way back from an acquisition worker."""
         run, result = message.run, message.result
@@ -574,6 +637,7 @@ class MainScreen(Screen[None]):
             if self.current is not None and self.current.name == run.name:
                 self.viewing = entry
             self._schedule_auto_refresh(run, message.token)
+            self._compared(run.name, entry, result.source)
         if url is not None:  # the sign-in is over: its URL is no longer wanted on screen
             for note in list(self.app._notifications):
                 if url in note.message:
