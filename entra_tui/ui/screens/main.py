@@ -452,9 +452,9 @@ class MainScreen(Screen[None]):
         from entra_tui.core.validation import profile_context, validation_report
 
         source = self._source_profile(entry)
+        context = profile_context(source or profile, entry.token, source is not None)
         report = validation_report(entry.token, expect, self.entra.clock(), entry.verification,
-                                   **profile_context(source or profile, entry.token,
-                                                     source is not None))
+                                   **context)
         subject = (f"{entry.origin}, checked against what profile {profile.name} expects"
                    if profile else f"{entry.origin} (no profile selected)")
         note = "" if not expect.empty else (
@@ -462,7 +462,19 @@ class MainScreen(Screen[None]):
             "checked. Add a [profiles.NAME.expect] table (see the README).")
         from entra_tui.ui.screens.report_view import ReportView
 
-        self.app.push_screen(ReportView(report, subject, note))
+        authority = source.authority_host if source else None
+
+        def rebuild(verification: Verification) -> list[Any]:
+            """v in the report: the verdict becomes the token's (as v here), then the
+            report is checked again with it."""
+            entry.verification = verification
+            self._render_summary()
+            return validation_report(entry.token, expect, self.entra.clock(), verification,
+                                     **context)
+
+        self.app.push_screen(ReportView(
+            report, subject, note, rebuild=rebuild,
+            verify=lambda: self.key_fetcher.verify(entry.token, authority)))
 
     def _need_token(self) -> InspectedToken | None:
         if self.viewing is None:
