@@ -96,3 +96,63 @@ async def test_names_fill_in_under_the_claims(demo: tuple[EntraTuiApp, FakeClock
         other = decode_token(result.access_token)  # another token object: not named
         table.show_token(other)
         assert "→" not in table.get_row("aud")[1].plain
+        table.set_presentation(False)
+        table.show_token(token)  # back: its names come back with it
+        assert "→ Adele Vance (adele@contoso.example)" in table.get_row("oid")[1].plain
+
+
+async def goto(pilot: object, app: EntraTuiApp, name: str) -> None:
+    await pilot.press("home")  # type: ignore[attr-defined]
+    for _ in range(40):
+        if app.current is not None and app.current.name == name:
+            return
+        await pilot.press("down")  # type: ignore[attr-defined]
+    raise AssertionError(f"no profile {name}")
+
+
+def row(app: EntraTuiApp, name: str) -> str:
+    return app.claims_table.get_row(name)[1].plain
+
+
+async def test_keys_names_fill_in_then_h_and_t(demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    """a on the Orders daemon: the claims draw at once, then names fill in from the
+    directory (read with contoso-graph-app, the demo's graph_profile); H opens the health
+    view, T the test call; Esc closes each."""
+    from conftest import acquire
+
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        await goto(pilot, app, "contoso-orders-sync")
+        await acquire(pilot, app)
+        assert row(app, "azp")  # drawn before any name arrived
+        await wait_until(pilot, lambda: "→" in row(app, "tid"), timeout=30)
+        assert "→ Contoso (contoso.onmicrosoft.com)" in row(app, "tid")
+        assert "→ Contoso Order Sync (app id " in row(app, "azp")
+        assert "→ Orders.Read.All; Orders.ReadWrite.All" in row(app, "roles")
+        await pilot.press("H")
+        await wait_until(pilot, lambda: isinstance(app.screen, HealthView)
+                         and app.screen.report is not None, timeout=30)
+        text = app.screen.plain
+        assert text.startswith("Healthy — contoso-orders-sync")
+        assert "accessTokenAcceptedVersion 2" in text
+        await pilot.press("escape")
+        await goto(pilot, app, "contoso-arm-sp")
+        await acquire(pilot, app)
+        await pilot.press("T")
+        await wait_until(pilot, lambda: isinstance(app.screen, HealthView)
+                         and app.screen.report is not None, timeout=30)
+        assert "/arm/subscriptions?api-version=2022-12-01: HTTP 200" in app.screen.plain
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, HealthView))
+
+
+async def test_fabrikam_names_say_why(demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    from conftest import acquire
+
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        await goto(pilot, app, "fabrikam-inventory")
+        await acquire(pilot, app)
+        await wait_until(pilot, lambda: "→" in row(app, "tid"), timeout=30)
+        assert row(app, "tid").endswith(
+            "→ ? the Graph profile 'contoso-graph-app' reads another tenant")

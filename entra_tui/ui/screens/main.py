@@ -28,6 +28,7 @@ from entra_tui.core.profiles import Profile
 from entra_tui.core.results import AcquireError, AcquireResult, FailureKind
 from entra_tui.core.runs import ProfileRun, Runs
 from entra_tui.core.safe_text import safe_text
+from entra_tui.ui.doctor_keys import DoctorKeys, NamesFound
 from entra_tui.ui.messages import (
     AcquisitionFinished,
     DeviceCodeShown,
@@ -100,6 +101,10 @@ class MainScreen(Screen[None]):
         Binding("V", "validation_report", "Report", id="inspect.report",
                 tooltip="Will the API behind the selected profile accept this token?"),
         Binding("r", "raw_view", "Raw", id="inspect.raw"),
+        Binding("H", "health", "Health", show=False, id="doctor.health",
+                tooltip="The token doctor: app registration, grants, token version, test call"),
+        Binding("T", "test_call", "Test call", show=False, id="doctor.test_call",
+                tooltip="One read-only call to the token's API (Graph, ARM or test_url)"),
         Binding("w", "wire_trace", "Wire trace", show=False, id="inspect.trace",
                 tooltip="The HTTP exchange of the selected profile's last attempt, redacted"),
         Binding("equals_sign", "diff_previous", "Compare", show=False, id="inspect.diff",
@@ -145,6 +150,7 @@ class MainScreen(Screen[None]):
         self.history = TokenHistory()
         self.verifying: set[int] = set()
         self.flows = ProfileFlows(self)
+        self.doctor = DoctorKeys(self)  # H, T and directory names under the claims
         self._key_fetcher: KeyFetcher | None = None
         self._diff_after: dict[str, InspectedToken | None] = {}  # claims re-acquisitions
 
@@ -281,6 +287,7 @@ class MainScreen(Screen[None]):
         token = entry.token if entry else None
         self.query_one(ExpiryBar).show_token(token)
         self.claims_table.show_token(token)
+        self.doctor.look_up(entry)  # names fill in from a worker
         self._render_summary()
         if (previous is None) != (entry is None):
             self.refresh_bindings()  # the footer dims the token's keys while there is none
@@ -375,6 +382,15 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(ChallengeView(challenge, profile.name if profile else None),
                              chosen)
+
+    def action_health(self) -> None:
+        self.doctor.open(test_call_only=False)
+
+    def action_test_call(self) -> None:
+        self.doctor.open(test_call_only=True)
+
+    def on_names_found(self, message: NamesFound) -> None:
+        self.claims_table.show_names(message.token, message.lines)
 
     def action_raw_view(self) -> None:
         entry = self._need_token()
@@ -660,7 +676,7 @@ class MainScreen(Screen[None]):
         self._close_device_code(run)
         if self.current is not None and self.current.name == run.name:
             self._render_current()
-        elif result.error is not None:
+        elif result.error is not None and result.error.kind is not FailureKind.CANCELLED:
             self.notify(f"{safe_text(run.name)}: {result.error.title}", severity="error")
 
     # --- clipboard ----------------------------------------------------------------------

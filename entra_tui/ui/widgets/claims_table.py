@@ -169,17 +169,17 @@ class ClaimsTable(ScrollView, can_focus=True):
             self.refresh_times()  # relative times drifted while it was not shown
         self.refresh()
 
-    # Directory names for one token's claims (the token doctor): claim -> (line, masked line).
-    _names_token: DecodedToken | None = None
-    _names: dict[str, tuple[str, str]] = {}
+    # Directory names (the token doctor) for the last tokens named, most recent first:
+    # (token, claim -> (line, masked line)). Kept per token, so a switch back costs nothing.
+    _named: list[tuple[DecodedToken, dict[str, tuple[str, str]]]] = []
 
-    def show_names(self, token: DecodedToken | None,
-                   names: dict[str, tuple[str, str]]) -> None:
+    def show_names(self, token: DecodedToken, names: dict[str, tuple[str, str]]) -> None:
         """Show directory names under the claims of `token` (one line per claim, and its
-        presentation-mode form), as a worker delivers them; rows of that token are rebuilt."""
-        self._names_token, self._names = token, dict(names)
+        presentation-mode form), as a worker delivers them; only a shown token is redrawn."""
+        self._named = [(token, dict(names)),
+                       *[(t, n) for t, n in self._named if t is not token]][:4 * KEPT_TOKENS]
         self._kept = [k for k in self._kept if k.token is not token or token is self._token]
-        if token is not None and token is self._token:
+        if token is self._token:
             self._rebuild()
             for kept in self._kept:
                 if kept.token is token:
@@ -230,7 +230,7 @@ class ClaimsTable(ScrollView, can_focus=True):
         cells = [Text(safe_text(row.name), style="bold"),  # type: ignore[attr-defined]
                  _value_cell(value, row.note, masker)]  # type: ignore[attr-defined]
         claim: str = row.name  # type: ignore[attr-defined]
-        named = self._names.get(claim) if self._token is self._names_token else None
+        named = next((n.get(claim) for t, n in self._named if t is self._token), None)
         if named is not None:
             line = named[1] if masker is not None else named[0]
             cells[1].append(f"\n{safe_text(masker.apply(line) if masker else line)}",

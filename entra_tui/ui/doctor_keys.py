@@ -1,0 +1,108 @@
+"""The token doctor's part of the main screen: H (health view), T (test call) and directory
+names filling in under the claims.
+
+Names are looked up in a thread worker once per token shown (the claims pane draws at once
+and fills in when `NamesFound` arrives); one `NameCache` per tenant lives for the session.
+Nothing happens unless the profile names a Graph reader (`graph_profile`) or its own token
+is a Graph token: no network call the user did not configure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from entra_tui.core.directory_names import NameCache
+    from entra_tui.core.token import DecodedToken
+
+NAMED_KEPT = 64  # token objects already looked up (identity), so a switch back asks nothing
+
+
+@dataclass
+class NamesFound(Message):
+    """Directory names for one token's claims: claim -> (line, presentation-mode line)."""
+
+    token: DecodedToken
+    lines: dict[str, tuple[str, str]]
+
+
+class DoctorKeys:
+    """Held by the main screen: its `H`/`T` actions and its names lookups."""
+
+    def __init__(self, screen: Any) -> None:
+        self.screen = screen
+        self._cache: NameCache | None = None
+        self._asked: list[DecodedToken] = []
+
+    # --- H and T ----------------------------------------------------------------------------
+    def open(self, *, test_call_only: bool) -> None:
+        from entra_tui.ui.screens.health_view import HealthView
+
+        screen = self.screen
+        profile = screen.current
+        if profile is None:
+            screen.app.notify("Select a profile first.", markup=False)
+            return
+        run = screen.runs.find(profile.name)
+        token = run.token.access_token if run is not None and run.token is not None else None
+        screen.app.push_screen(HealthView(profile, screen.entra.profile_set, self.acquire,
+                                          token, screen.entra.clock,
+                                          test_call_only=test_call_only))
+
+    def acquire(self, profile: Any) -> Any:
+        """For the doctor's worker: app flows through the session (MSAL's cache first); a
+        user flow only as far as the token it already has (the doctor signs no one in)."""
+        if not profile.is_user_flow and profile.flow != "on_behalf_of":
+            return self.screen.entra.session.acquire(profile)
+        from entra_tui.core.results import AcquireError, AcquireResult, FailureKind
+
+        run = self.screen.runs.find(profile.name)
+        clock = self.screen.entra.clock
+        if run is not None and run.token is not None and run.token.access_token:
+            return AcquireResult(profile.name, clock(), 0.0,
+                                 access_token=run.token.access_token)
+        return AcquireResult(profile.name, clock(), 0.0, error=AcquireError(
+            FailureKind.CANCELLED, f"sign in with '{profile.name}' first (a): the doctor "
+                                   "signs no one in"))
+
+    # --- names --------------------------------------------------------------------------------
+    def look_up(self, entry: Any) -> None:
+        """Start a names lookup for the token shown, once per token, when a Graph reader is
+        configured for its profile."""
+        if entry is None or any(t is entry.token for t in self._asked):
+            return
+        screen = self.screen
+        profiles = screen.entra.profile_set
+        profile = (profiles.get(entry.profile_name) if profiles and entry.profile_name
+                   else None) or screen.current
+        if profile is None:
+            return
+        from entra_tui.core.graph_client import is_graph_audience
+
+        own = entry.profile_name == profile.name
+        if not profile.graph_profile and not (own and is_graph_audience(
+                entry.token.claims.get("aud"))):
+            return
+        self._asked = [entry.token, *self._asked[:NAMED_KEPT - 1]]
+        token = entry.token
+        screen.run_worker(lambda: self._names(profile, profiles, token, own), thread=True,
+                          group="names", exit_on_error=False, description="directory names")
+
+    def _names(self, profile: Any, profiles: Any, token: DecodedToken, own: bool) -> None:
+        from entra_tui.core.directory_names import (
+            NameCache,
+            graph_access,
+            name_lines,
+            resolve_names,
+        )
+
+        if self._cache is None:
+            self._cache = NameCache()
+        access = graph_access(profile, profiles, self.acquire,
+                              own_token=token.raw if own else None)
+        names = resolve_names(token.claims, access, self._cache)
+        plain, masked = name_lines(names), name_lines(names, hide_people=True)
+        self.screen.post_message(NamesFound(token, {c: (plain[c], masked[c]) for c in plain}))
