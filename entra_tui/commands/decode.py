@@ -46,12 +46,21 @@ class DecodeOptions(NamedTuple):
 def run_decode(options: DecodeOptions, stdin: TextIO = sys.stdin,
                stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
     raw = options.token
-    if raw is None or raw == "-":
+    from_stdin = raw is None or raw == "-"
+    if from_stdin:
         if raw is None and stdin.isatty():
             print("entra-tui decode: give a token, or pipe one in (use - for stdin)",
                   file=stderr)
             return EXIT_UNREADABLE
         raw = stdin.read()
+    if not raw.strip():  # not "nothing was pasted": nobody pasted anything here
+        where = "on stdin (it was empty)" if from_stdin else "(the argument is empty)"
+        message = (f"no token was given {where}; pipe one in: "
+                   "printf %s \"$TOKEN\" | entra-tui decode")
+        if options.as_json:
+            print(json.dumps({"error": message, "kind": None}), file=stdout)
+        print(f"entra-tui decode: {message}", file=stderr)
+        return EXIT_UNREADABLE
     try:
         token = decode_token(extract_token(raw).token)
     except TokenDecodeError as exc:

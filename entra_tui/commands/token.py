@@ -38,9 +38,9 @@ def run_token(name: str | None, *, config: Path | None, as_json: bool, copy: boo
                          "error": {"kind": "configuration", "title": "Configuration error",
                                    "summary": str(exc)}}, stdout)
         return EXIT_CONFIG
-    if profile.is_user_flow and profile.flow != "username_password":
-        print(f"entra-tui token: profile '{profile.name}' signs a user in ({profile.flow}); "
-              "run it in the TUI once, or use a persistent token cache", file=stderr)
+    notice = sign_in_notice(profile)
+    if notice:
+        print(notice, file=stderr)
     manager = SessionManager()
     assertion = None
     if profile.flow == "on_behalf_of":
@@ -79,6 +79,22 @@ def run_token(name: str | None, *, config: Path | None, as_json: bool, copy: boo
     else:
         print(result.access_token, file=stdout)
     return EXIT_OK
+
+
+def sign_in_notice(profile: Profile) -> str:
+    """What the user is about to do for a user flow, said as an instruction (it read like a
+    refusal: "run it in the TUI once", and then the sign-in went ahead and worked)."""
+    how = {"device_code": "with a device code: on any device, open the page below and enter "
+                          "the code",
+           "interactive": "in the browser: finish the sign-in in the window that opens"}
+    if profile.flow not in how:
+        return ""
+    text = (f"entra-tui token: profile '{safe_text(profile.name)}' signs a user in "
+            f"{how[profile.flow]}. The token is printed once the sign-in is complete.")
+    if profile.token_cache != "persistent":
+        text += (" (With token_cache = \"persistent\" in the profile, later runs reuse "
+                 "the sign-in.)")
+    return text
 
 
 def _copy(name: str, token: str, delay: int, stderr: TextIO) -> int:
