@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from entra_tui.core.directory_names import NameCache
     from entra_tui.core.token import DecodedToken
 
-NAMED_KEPT = 64  # token objects already looked up (identity), so a switch back asks nothing
+NAMED_KEPT = 64  # tokens whose names are kept, so a switch back or a cache hit asks nothing
 
 
 @dataclass
@@ -35,7 +35,8 @@ class DoctorKeys:
     def __init__(self, screen: Any) -> None:
         self.screen = screen
         self._cache: NameCache | None = None
-        self._asked: list[DecodedToken] = []
+        self._done: dict[str, dict[str, tuple[str, str]]] = {}  # token text -> lines
+        self._pending: set[str] = set()
 
     # --- H and T ----------------------------------------------------------------------------
     def open(self, *, test_call_only: bool) -> None:
@@ -70,9 +71,17 @@ class DoctorKeys:
 
     # --- names --------------------------------------------------------------------------------
     def look_up(self, entry: Any) -> None:
-        """Start a names lookup for the token shown, once per token, when a Graph reader is
-        configured for its profile."""
-        if entry is None or any(t is entry.token for t in self._asked):
+        """Call before the claims table shows `entry`: names already found for this token
+        (by its text: a cache hit decodes a new object) go with it at once; otherwise a worker
+        looks them up, when a Graph reader is configured for its profile."""
+        if entry is None:
+            return
+        token = entry.token
+        known = self._done.get(token.raw)
+        if known is not None:
+            self.screen.claims_table.show_names(token, known)
+            return
+        if token.raw in self._pending:
             return
         screen = self.screen
         profiles = screen.entra.profile_set
@@ -84,12 +93,22 @@ class DoctorKeys:
 
         own = entry.profile_name == profile.name
         if not profile.graph_profile and not (own and is_graph_audience(
-                entry.token.claims.get("aud"))):
+                token.claims.get("aud"))):
             return
-        self._asked = [entry.token, *self._asked[:NAMED_KEPT - 1]]
-        token = entry.token
+        self._pending.add(token.raw)
         screen.run_worker(lambda: self._names(profile, profiles, token, own), thread=True,
                           group="names", exit_on_error=False, description="directory names")
+
+    def found(self, message: NamesFound) -> None:
+        """A worker's names: kept by token text, shown if that token is on screen."""
+        raw = message.token.raw
+        self._pending.discard(raw)
+        self._done[raw] = message.lines
+        while len(self._done) > NAMED_KEPT:
+            self._done.pop(next(iter(self._done)))
+        viewing = self.screen.viewing
+        if viewing is not None and viewing.token.raw == raw:
+            self.screen.claims_table.show_names(viewing.token, message.lines)
 
     def _names(self, profile: Any, profiles: Any, token: DecodedToken, own: bool) -> None:
         from entra_tui.core.directory_names import (

@@ -286,8 +286,8 @@ class MainScreen(Screen[None]):
         """Show `entry` in the claims and expiry pane (None: the pane says there is none)."""
         token = entry.token if entry else None
         self.query_one(ExpiryBar).show_token(token)
+        self.doctor.look_up(entry)  # directory names: known ones at once, others from a worker
         self.claims_table.show_token(token)
-        self.doctor.look_up(entry)  # names fill in from a worker
         self._render_summary()
         if (previous is None) != (entry is None):
             self.refresh_bindings()  # the footer dims the token's keys while there is none
@@ -390,7 +390,7 @@ class MainScreen(Screen[None]):
         self.doctor.open(test_call_only=True)
 
     def on_names_found(self, message: NamesFound) -> None:
-        self.claims_table.show_names(message.token, message.lines)
+        self.doctor.found(message)
 
     def action_raw_view(self) -> None:
         entry = self._need_token()
