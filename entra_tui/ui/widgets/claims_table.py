@@ -176,6 +176,8 @@ class ClaimsTable(ScrollView, can_focus=True):
     def show_names(self, token: DecodedToken, names: dict[str, tuple[str, str]]) -> None:
         """Show directory names under the claims of `token` (one line per claim, and its
         presentation-mode form), as a worker delivers them; only a shown token is redrawn."""
+        if next((n for t, n in self._named if t is token), None) == names:
+            return  # already there (the same token shown again)
         self._named = [(token, dict(names)),
                        *[(t, n) for t, n in self._named if t is not token]][:4 * KEPT_TOKENS]
         self._kept = [k for k in self._kept if k.token is not token or token is self._token]
