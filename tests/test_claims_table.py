@@ -74,3 +74,17 @@ async def test_a_value_shortened_for_the_screen_says_so() -> None:
         table.show_token(decode_token(make({"blob": "語" * 5000})))
         await pilot.pause()
         assert "… (3,000 more characters; r shows them all)" in str(table.get_row("blob")[1])
+
+
+@pytest.mark.parametrize("width", [12, 18, 36])
+def test_a_fold_leaves_no_punctuation_alone_at_the_start_of_a_line(width: int) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    from entra_tui.ui.widgets.claims_table import wrap_cell
+
+    guid = "00000003-0000-0000-c000-000000000000"
+    for text in (f"→ Microsoft Graph (app id {guid})", f"{guid}, next"):
+        lines = wrap_cell(Text(text), Console(), width)
+        assert all(line.plain[:1] not in {")", ","} for line in lines), lines
+        assert "".join(line.plain for line in lines).replace(" ", "") == text.replace(" ", "")

@@ -417,7 +417,28 @@ def wrap_cell(cell: Text, console: Console, width: int) -> list[Text]:
     plain = cell.plain
     if "\n" not in plain and cell_len(plain) <= width:
         return [cell]
-    return list(cell.wrap(console, width, overflow="fold"))
+    return _no_stranded_punctuation(list(cell.wrap(console, width, overflow="fold")), width)
+
+
+TRAILING_PUNCTUATION = frozenset(",;:.)]}")
+
+
+def _no_stranded_punctuation(lines: list[Text], width: int) -> list[Text]:
+    """A word one character longer than the column (a GUID and its `)` or `,`) folds into
+    the column and a line starting with that character alone. Its last letter goes down with
+    it when the line below has room, so no line starts with a stranded `)` or `,`."""
+    for index in range(1, len(lines)):
+        above, line = lines[index - 1], lines[index]
+        text = line.plain
+        if not text or text[0] not in TRAILING_PUNCTUATION:
+            continue
+        last = above.plain[-1:]
+        if not last or last.isspace() or cell_len(above.plain) < width \
+                or cell_len(text) + cell_len(last) > width:
+            continue  # not a fold (the line above ended at a space or short of the edge)
+        lines[index - 1] = above[:-1]
+        lines[index] = Text.assemble(above[-1:], line)
+    return lines
 
 
 def _list_lines(value: Any, width: int) -> str | None:
