@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from entra_tui.core.masking import Masker
 from entra_tui.core.profiles import Profile
-from entra_tui.core.results import AcquireError, AcquireResult
+from entra_tui.core.results import AcquireError, AcquireResult, FailureKind
 from entra_tui.core.safe_text import safe_text
 from entra_tui.ui.inert import inert_markup
 from entra_tui.ui.masked import mask_rich
@@ -62,6 +62,8 @@ class AcquirePane(Vertical):
         self.query_one("#acquire-status", TextLines).show(
             mask_rich(self._status(profile, result), masker))
         error = result.error if result is not None and not working else None
+        if error is not None and error.kind is FailureKind.CANCELLED:
+            error = None  # a cancel is not a failure: nothing to explain
         found = self.query(ErrorPanel)
         if error is None and not found:
             return
@@ -94,6 +96,8 @@ class AcquirePane(Vertical):
                                  f" in {result.elapsed_ms:.0f} ms at {when}")
             if result.account:
                 text.append(f" · signed in as {safe_text(result.account)}")
+        elif result.error is not None and result.error.kind is FailureKind.CANCELLED:
+            text = Text(f"⊘ Cancelled at {when} after {result.elapsed_ms:.0f} ms", style="dim")
         else:
             assert result.error is not None
             text = Text.assemble(("✗ ", "bold red"), f"Failed at {when} after "

@@ -26,7 +26,7 @@ HEADING_WIDTH = 24
 DEFAULT_WIDTH = 28
 NO_TOKEN = ProfileState("none", "–")
 STATE_STYLES = {"none": "dim", "working": "cyan", "valid": "green", "expiring": "yellow",
-                "expired": "red", "error": "bold red"}
+                "expired": "red", "error": "bold red", "cancelled": "dim"}
 
 
 def shorten(text: str, width: int) -> str:

@@ -54,8 +54,10 @@ class ProfilesPane(Vertical):
             profiles = ()
         elif not profiles:
             where = self.profile_set.path if self.profile_set else "the profile file"
-            note = (f"No profiles in {safe_text(where)}.\nSee the README for the format, or run "
-                    "entra-tui --demo to try the sandbox tenant.")
+            note = (f"No profiles in {safe_text(where)}.\nPress n to create one, or I to "
+                    "import them from the AZURE_* environment variables or the Azure CLI.\n"
+                    "See the README for the format, or run entra-tui --demo to try the "
+                    "sandbox tenant.")
         else:
             note = ""
         profile_list.show_profiles(profiles)

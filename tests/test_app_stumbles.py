@@ -1,0 +1,43 @@
+"""Stumbles of a first week of daily use (issue 13) that live in the main screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import SIZE, FakeClock, text_of, wait_until
+
+from entra_tui.core.profiles import load_profiles
+from entra_tui.core.results import AcquireError, AcquireResult, FailureKind
+from entra_tui.ui.app import EntraTuiApp
+from entra_tui.ui.messages import AcquisitionFinished
+from entra_tui.ui.widgets.profile_list import ProfileList
+
+
+async def test_a_cancel_is_not_a_failure(demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    app, clock = demo
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.current is not None)
+        profile = app.current
+        assert profile is not None
+        run = app.main.runs.of(profile)
+        run.start()
+        app.main.post_message(AcquisitionFinished(run, AcquireResult(
+            profile.name, clock(), 812, error=AcquireError(FailureKind.CANCELLED,
+                                                           "sign-in cancelled"))))
+        await wait_until(pilot, lambda: profile.name in app.attempts)
+        await pilot.pause()
+        status = text_of(app, "#acquire-status")
+        assert "Cancelled" in status and "Failed" not in status and "✗" not in status
+        assert not app.query("#error-panel") or not app.query_one("#error-panel").display
+        state = app.query_one(ProfileList).states[profile.name]
+        assert state.kind == "cancelled" and "error" not in state.label
+        assert not [n for n in app._notifications if n.severity == "error"]
+
+
+async def test_the_empty_state_says_how_to_add_profiles(tmp_path: Path) -> None:
+    app = EntraTuiApp(profiles=load_profiles(tmp_path / "profiles.toml"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        message = text_of(app, "#profiles-message")
+        assert "No profiles in" in message
+        assert "Press n to create one" in message and "I to import" in message
