@@ -239,12 +239,12 @@ def build_app(*, config: Path | None = None, demo: bool = False,
         subtitle = safe_text(path)  # shown in the header: a path is text too
     profiles, error = None, None
     try:
-        profiles = load_profiles(path)
+        profiles = load_profiles(path, keep_broken=True)
     except ConfigError as exc:
         error = exc
     app = EntraTuiApp(
         profiles=profiles, config_error=error, session=session, subtitle=subtitle,
-        reload=lambda: load_profiles(path),
+        reload=lambda: load_profiles(path, keep_broken=True),
         on_first_frame=environment.sandbox.start if environment else None,
         **app_options,
     )

@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+from entra_tui.core.claims import printable as safe_text  # the one safe-text function
 from entra_tui.core.errors import ConfigError
 from entra_tui.core.profiles import (
     DEFAULT_CLIPBOARD_CLEAR_SECONDS,
@@ -17,7 +18,6 @@ from entra_tui.core.profiles import (
     default_config_path,
     load_profiles,
 )
-from entra_tui.core.claims import printable as safe_text  # the one safe-text function
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # the identity provider or the network said no
@@ -143,15 +143,19 @@ def run_profiles(*, config: Path | None, as_json: bool, stdout: TextIO = sys.std
                  stderr: TextIO = sys.stderr) -> int:
     path = config or default_config_path()
     try:
-        profiles = load_profiles(path)
+        profiles = load_profiles(path, keep_broken=True)
     except ConfigError as exc:
         print(f"entra-tui profiles: {safe_text(exc)}", file=stderr)
         return EXIT_CONFIG
+    for broken in profiles.broken:  # listed apart; the file is left as it is
+        print(f"entra-tui profiles: cannot use {safe_text(broken.error)}", file=stderr)
     rows = [{"name": p.name, "tenant": p.tenant, "client_id": p.client_id, "flow": p.flow,
              "authority": p.authority, "scopes": list(p.scopes),
              "credential": p.credential_summary} for p in profiles.profiles]
     if as_json:
-        print(json.dumps({"path": str(path), "profiles": rows}, indent=2), file=stdout)
+        print(json.dumps({"path": str(path), "profiles": rows,
+                          "broken": [{"name": b.name, "error": str(b.error)}
+                                     for b in profiles.broken]}, indent=2), file=stdout)
         return EXIT_OK
     if not rows:
         print(f"No profiles in {safe_text(path)}.", file=stdout)
@@ -170,8 +174,11 @@ def _resolve(name: str | None, config: Path | None, from_env: bool,
         return profile_from_environment(scopes), None
     if not name:
         raise ConfigError("name a profile (see `entra-tui profiles`), or use --from-env")
-    profiles = load_profiles(config or default_config_path())
+    profiles = load_profiles(config or default_config_path(), keep_broken=True)
     profile = profiles.get(name)
+    broken = profiles.broken_profile(name)
+    if profile is None and broken is not None:
+        raise broken.error  # this profile's own mistake; the others still work
     if profile is None:
         known = ", ".join(profiles.names()) or "none"
         raise ConfigError(f"no profile named '{name}' (profiles: {known})",

@@ -127,6 +127,14 @@ class UiSettings(NamedTuple):
     clipboard_clear_seconds: int = DEFAULT_CLIPBOARD_CLEAR_SECONDS  # 0: never clear
 
 
+class BrokenProfile(NamedTuple):
+    """A [profiles.NAME] table that cannot be used, and why (file:line:col); read with
+    `keep_broken`, the file's other profiles still load."""
+
+    name: str
+    error: ConfigError
+
+
 class ProfileSet(NamedTuple):
     """The profiles of one file, in file order. (NamedTuples, like UiSettings: the profile
     file is read before the first frame, and a frozen dataclass takes ~1.5 ms to create.)"""
@@ -135,12 +143,16 @@ class ProfileSet(NamedTuple):
     profiles: tuple[Profile, ...]
     exists: bool = True
     ui: UiSettings = UiSettings()
+    broken: tuple[BrokenProfile, ...] = ()  # only when read with keep_broken
 
     def names(self) -> list[str]:
         return [p.name for p in self.profiles]
 
     def get(self, name: str) -> Profile | None:
         return next((p for p in self.profiles if p.name == name), None)
+
+    def broken_profile(self, name: str) -> BrokenProfile | None:
+        return next((b for b in self.broken if b.name == name), None)
 
 
 def default_config_path() -> Path:
@@ -153,8 +165,10 @@ def default_config_path() -> Path:
     return user_config_path("entra-tui", appauthor=False) / "profiles.toml"
 
 
-def load_profiles(path: Path) -> ProfileSet:
-    """Read and check every profile in `path`; a missing file is an empty set, not an error."""
+def load_profiles(path: Path, *, keep_broken: bool = False) -> ProfileSet:
+    """Read and check every profile in `path`; a missing file is an empty set, not an error.
+    With `keep_broken`, a profile that cannot be used is set aside (`ProfileSet.broken`)
+    instead of failing the whole file: one typo must not hide every other profile."""
     try:
         data = read_small_file(path)
     except FileNotFoundError:
@@ -163,11 +177,13 @@ def load_profiles(path: Path) -> ProfileSet:
         raise ConfigError(str(exc), path=str(path)) from None
     except OSError as exc:
         raise ConfigError(f"cannot read the file: {exc.strerror}", path=str(path)) from None
-    return parse_profiles(data, path)
+    return parse_profiles(data, path, keep_broken=keep_broken)
 
 
-def parse_profiles(data: bytes, path: Path) -> ProfileSet:
-    """Parse TOML bytes into profiles, or raise ConfigError pointing at the offending spot."""
+def parse_profiles(data: bytes, path: Path, *, keep_broken: bool = False) -> ProfileSet:
+    """Parse TOML bytes into profiles, or raise ConfigError pointing at the offending spot.
+    Errors of the file as a whole (TOML syntax, [settings], [ui]) always raise; a single
+    profile's error is set aside with `keep_broken`."""
     text = _decode_utf8(data, path)
     try:
         document = tomllib.loads(text)
@@ -182,13 +198,18 @@ def parse_profiles(data: bytes, path: Path) -> ProfileSet:
             line=_line_of(text, r"^\s*profiles\s*="),
         )
     defaults = _settings(document.get("settings", {}), path, text)
-    profiles = tuple(
-        _profile_from_table(name, {**defaults, **table} if isinstance(table, dict) else table,
-                            path, text)
-        for name, table in tables.items()
-    )
-    return ProfileSet(path=path, profiles=profiles,
-                      ui=_ui_settings(document.get("ui", {}), path, text))
+    profiles: list[Profile] = []
+    broken: list[BrokenProfile] = []
+    for name, table in tables.items():
+        try:
+            profiles.append(_profile_from_table(
+                name, {**defaults, **table} if isinstance(table, dict) else table, path, text))
+        except ConfigError as exc:
+            if not keep_broken:
+                raise
+            broken.append(BrokenProfile(name, exc))
+    return ProfileSet(path=path, profiles=tuple(profiles),
+                      ui=_ui_settings(document.get("ui", {}), path, text), broken=tuple(broken))
 
 
 SETTINGS_DEFAULTS = ("token_cache", "allow_unencrypted_cache", "timeout_seconds",
@@ -235,7 +256,7 @@ def _profile_from_table(name: str, table: Any, path: Path, text: str) -> Profile
     def fail(message: str, key: str | None = None) -> ConfigError:
         return ConfigError(
             f"profile '{name}': {message}", path=str(path), line=_locate(text, name, key),
-            key=key)
+            column=_column(text, name, key), key=key)
 
     if not isinstance(table, dict):
         raise fail("must be a table like [profiles.NAME]")
@@ -444,6 +465,15 @@ def _line_of(text: str, pattern: str, start: int = 0) -> int | None:
     regex = re.compile(pattern, re.MULTILINE)
     match = regex.search(text, start)
     return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _column(text: str, name: str, key: str | None) -> int | None:
+    """The column where the line `_locate` found starts its text (the key, or the header)."""
+    line = _locate(text, name, key)
+    if line is None:
+        return None
+    row = text.split("\n")[line - 1]
+    return len(row) - len(row.lstrip()) + 1
 
 
 def _locate(text: str, name: str, key: str | None) -> int | None:

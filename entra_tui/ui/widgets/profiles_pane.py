@@ -69,7 +69,21 @@ class ProfilesPane(Vertical):
             message.update(Text("\n".join(safe_text(line) for line in note.split("\n"))))
             message.set_class(self.config_error is not None, "error")
             message.display = bool(note)
+        self._show_broken()
         self._on_listed(profile_list.highlighted_name)
+
+    def _show_broken(self) -> None:
+        """Profiles that cannot be used, each with where and why; the others stay usable."""
+        broken = self.profile_set.broken if self.profile_set is not None else ()
+        if not broken and not self.query("#profiles-broken"):
+            return
+        lines = [f"✗ {b.name} cannot be used:\n  {b.error}" for b in broken]
+        if lines:
+            lines.append("The file was not changed. Fix it and press F5 to reload.")
+        panel = static_on_first_use(self, "profiles-broken")
+        panel.update(Text("\n".join(safe_text(line) for text in lines
+                                    for line in text.split("\n"))))
+        panel.display = bool(broken)
 
     def reveal(self, name: str) -> None:
         """Highlight profile `name`, clearing a filter that hides it."""
