@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import SIZE, FakeClock, text_of, wait_until
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 from entra_tui.core.profiles import load_profiles
 from entra_tui.core.results import AcquireError, AcquireResult, FailureKind
@@ -41,3 +44,17 @@ async def test_the_empty_state_says_how_to_add_profiles(tmp_path: Path) -> None:
         message = text_of(app, "#profiles-message")
         assert "No profiles in" in message
         assert "Press n to create one" in message and "I to import" in message
+
+
+@pytest.mark.parametrize("width", [80, 100, 120, 160])
+async def test_the_footer_shows_whole_keys_and_always_quit_and_help(
+        demo: tuple[EntraTuiApp, FakeClock], width: int) -> None:
+    app, _ = demo
+    async with app.run_test(size=(width, 30)) as pilot:
+        await wait_until(pilot, lambda: app.current is not None)
+        await pilot.pause()
+        footer = app.screen.query_one(Footer)
+        keys = list(footer.query(FooterKey))
+        assert {"quit", "help"} <= {k.action for k in keys}
+        for key in keys:  # no key is cut at the right edge ("q Qu")
+            assert key.region.right <= width, (key.key, key.region)

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.markup import escape as markup_escape
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from entra_tui.core.expectations import Expectations
 from entra_tui.core.history import InspectedToken, TokenHistory
@@ -39,6 +39,7 @@ from entra_tui.ui.profile_flows import ProfileFlows
 from entra_tui.ui.widgets.acquire_pane import AcquirePane
 from entra_tui.ui.widgets.claims_table import ClaimsTable
 from entra_tui.ui.widgets.expiry_bar import ExpiryBar
+from entra_tui.ui.widgets.fitting_footer import FittingFooter
 from entra_tui.ui.widgets.profile_list import NO_TOKEN, ProfileList
 from entra_tui.ui.widgets.profiles_pane import ProfilesPane
 from entra_tui.ui.widgets.token_summary import TokenSummary
@@ -177,7 +178,7 @@ class MainScreen(Screen[None]):
                     yield TokenSummary(id="summary")
                     yield ExpiryBar(self.entra.clock, id="expiry")
                     yield ClaimsTable(self.entra.clock, id="claims")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#acquire").border_title = "Acquisition"
