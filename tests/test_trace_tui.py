@@ -120,3 +120,24 @@ async def test_pasted_claims_challenge_reacquires_and_shows_the_diff(
         assert trace is not None
         sent = trace.as_json()["requests"][-1]["form"]
         assert json.loads(sent["claims"]) == request
+
+
+async def test_demo_key_revokes_the_users_sessions_in_the_sandbox(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("R")
+        await pilot.pause()
+        assert any("No signed-in user" in n for n in notes(app))
+        await pilot.press(str(number_of(app, "contoso-adele-ropc")))
+        await acquire(pilot, app)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: any("revoked" in n for n in notes(app)))
+        await acquire(pilot, app, "A")  # the refresh token is refused; the password works
+        name = app.current.name  # type: ignore[union-attr]
+        assert app.attempts[name].ok
+        trace = app.session.last_trace(name)
+        assert trace is not None
+        codes = [r["response"].get("error_codes") for r in trace.as_json()["requests"]
+                 if isinstance(r["response"], dict)]
+        assert [50173] in codes

@@ -110,6 +110,9 @@ class MainScreen(Screen[None]):
                 tooltip="The HTTP exchange of the selected profile's last attempt, redacted"),
         Binding("equals_sign", "diff_previous", "Compare", show=False, id="inspect.diff",
                 tooltip="Compare the shown token with the previous token of its profile"),
+        Binding("R", "sandbox_revoke", "Revoke sessions (sandbox)", show=False,
+                id="sandbox.revoke",
+                tooltip="Demo: revoke the signed-in user's sessions in the sandbox"),
         Binding("left_square_bracket", "history(-1)", "Older token", show=False,
                 id="history.back"),
         Binding("right_square_bracket", "history(1)", "Newer token", show=False,
@@ -367,6 +370,25 @@ class MainScreen(Screen[None]):
         self.app.push_screen(DiffView(diff, f"{entry.profile_name}: token "
                                             f"#{self.history.position(previous)} -> "
                                             f"#{self.history.position(entry)}", note))
+
+    def action_sandbox_revoke(self) -> None:
+        """Demo only: the sandbox revokes the user's sessions (ui/sandbox_admin.py)."""
+        from entra_tui.ui.sandbox_admin import revocation_target, revoke
+
+        run = self.runs.of(self.current) if self.current is not None else None
+        account = run.attempt.account if run is not None and run.attempt else None
+        target = revocation_target(self.current, account)
+        if isinstance(target, str):
+            self.notify(target, severity="warning")
+            return
+        url, user = target
+        ca_bundle = self.current.ca_bundle if self.current is not None else None
+
+        def work() -> None:
+            message = revoke(url, user, ca_bundle)
+            self.app.call_from_thread(self.notify, safe_text(message), timeout=10)
+
+        self.run_worker(work, thread=True, group="sandbox-admin", exit_on_error=False)
 
     def _claims_challenge(self, challenge: Any) -> None:
         from entra_tui.ui.screens.challenge_view import ChallengeView

@@ -34,6 +34,24 @@ def shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def fit_name(name: str, room: int, others: list[str]) -> str:
+    """`name` in `room` cells. Cut at the end when no other name starts the same way;
+    otherwise keep its end too ("contoso-orders…-west" / "contoso-orders…-east"), so two
+    profiles never read the same."""
+    if len(name) <= room:
+        return name
+    keep = max(1, room - 1)
+    rivals = [o for o in others if o != name and len(o) > room]
+    if not any(o.startswith(name[:keep]) for o in rivals):
+        return name[:keep] + "…"
+    third = max(1, keep // 3)  # a readable end first, then whatever tells them apart
+    for tail in [*range(third, keep), *range(1, third)]:
+        head = keep - tail
+        if not any(o.startswith(name[:head]) and o.endswith(name[-tail:]) for o in rivals):
+            return name[:head] + "…" + name[-tail:]
+    return name[:keep] + "…"
+
+
 def matches(profile: Profile, needle: str) -> bool:
     """Case-insensitive match on anything people remember a profile by."""
     haystack = " ".join((profile.name, profile.tenant, profile.client_id, profile.flow,
@@ -147,8 +165,8 @@ class ProfileList(ScrollView, can_focus=True):
         width = self._row_width()
         label = f" {state.label}"
         room = max(4, width - 2 - len(label))
-        name = safe_text(profile.name)  # the profile file is text anyone could edit
-        name = name if len(name) <= room else name[: room - 1] + "…"
+        name = fit_name(safe_text(profile.name),  # the profile file is text anyone could edit
+                        room, [safe_text(p.name) for p in self.ordered])
         return Text.assemble((f"{number} " if number <= 9 else "  ", "dim"),
                              name.ljust(room), (label, STATE_STYLES[state.kind]))
 
