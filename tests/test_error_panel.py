@@ -47,3 +47,20 @@ def test_an_error_without_a_correlation_id_copies_nothing() -> None:
     assert support_ids(AcquireError(FailureKind.NETWORK, "cannot connect")) == ""
     hostile = AcquireError(FailureKind.IDENTITY, "x", correlation_id="9f8e\x1b]0;t\x07")
     assert "\x1b" not in support_ids(hostile) and "\\x1b" in support_ids(hostile)
+
+
+def test_ids_only_in_the_description_are_still_found_for_support() -> None:
+    """A body without the id fields (a proxy, MSAL's wrapped discovery error) still tells
+    them in error_description's tail: c must have something to copy."""
+    from entra_tui.core.failures import from_error_response
+
+    error = from_error_response({"error": "invalid_client", "error_description": (
+        "AADSTS7000215: Invalid client secret provided. Trace ID: "
+        "0e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a2b Correlation ID: "
+        "9f8e7d6c-5b4a-4392-8817-26354a5b6c7d Timestamp: 2025-06-15 11:59:58Z")})
+    assert support_ids(error).splitlines()[:3] == [
+        "Correlation ID: 9f8e7d6c-5b4a-4392-8817-26354a5b6c7d",
+        "Timestamp: 2025-06-15 11:59:58Z", "Trace ID: 0e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a2b"]
+    body_wins = from_error_response({"error": "x", "correlation_id": "c-1",
+                                     "error_description": "Correlation ID: 1234abcd-0000"})
+    assert body_wins.correlation_id == "c-1"

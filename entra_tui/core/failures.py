@@ -10,6 +10,10 @@ from entra_tui.core.results import AcquireError, FailureKind
 
 _DESCRIPTION_TAIL = re.compile(r"\s*(Trace ID|Correlation ID|Timestamp):.*$", re.DOTALL)
 _AADSTS_PREFIX = re.compile(r"^AADSTS(\d+):\s*")
+# The ids Entra also writes at the end of error_description ("... Trace ID: x Correlation ID:
+# y Timestamp: z"): ids are GUIDs, the timestamp a date and a UTC time.
+_TAIL_FIELD = re.compile(r"(Trace ID|Correlation ID|Timestamp):\s*("
+                         r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?Z?|[0-9a-fA-F-]{8,64}\b)")
 
 
 def from_error_response(body: dict[str, Any]) -> AcquireError:
@@ -23,15 +27,18 @@ def from_error_response(body: dict[str, Any]) -> AcquireError:
     # The title already names the code; keep the summary to Microsoft's sentence.
     first_part = _AADSTS_PREFIX.sub("", _DESCRIPTION_TAIL.sub("", description))
     summary = first_part.strip() or str(body.get("error") or "the identity provider said no")
+    # Some answers (proxies, older endpoints, MSAL's wrapped discovery errors) carry the ids
+    # only in the description: support still needs them, and c copies them from the panel.
+    told = {label: value.strip() for label, value in _TAIL_FIELD.findall(description[-600:])}
     return AcquireError(
         kind=FailureKind.IDENTITY,
         summary=summary,
         code=code,
         error=_text(body.get("error")),
         description=description or None,
-        correlation_id=_text(body.get("correlation_id")),
-        trace_id=_text(body.get("trace_id")),
-        timestamp=_text(body.get("timestamp")),
+        correlation_id=_text(body.get("correlation_id")) or told.get("Correlation ID"),
+        trace_id=_text(body.get("trace_id")) or told.get("Trace ID"),
+        timestamp=_text(body.get("timestamp")) or told.get("Timestamp"),
         error_uri=_text(body.get("error_uri")),
     )
 
