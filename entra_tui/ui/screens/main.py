@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
+from textual import events
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -35,6 +36,7 @@ from entra_tui.ui.messages import (
     SignInUrlShown,
     VerificationDone,
 )
+from entra_tui.ui.lazy import static_on_first_use
 from entra_tui.ui.profile_flows import ProfileFlows
 from entra_tui.ui.widgets.acquire_pane import AcquirePane
 from entra_tui.ui.widgets.claims_table import ClaimsTable
@@ -52,6 +54,7 @@ if TYPE_CHECKING:
 
 SPINNER_DELAY = 0.15  # seconds an acquisition runs before the pane says it is working
 INTERACTIVE_URL_SECONDS = 300  # a sign-in URL stays shown as long as MSAL waits for it
+MIN_WIDTH, MIN_HEIGHT = 80, 24  # the README's minimum; below it the panes do not fit
 HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
 
@@ -182,6 +185,16 @@ class MainScreen(Screen[None]):
                     yield ExpiryBar(self.entra.clock, id="expiry")
                     yield ClaimsTable(self.entra.clock, id="claims")
         yield FittingFooter()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below the minimum size, say so instead of squeezing panes out of sight."""
+        width, height = event.size
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        if small or self.query("#too-small"):
+            note = static_on_first_use(self, "too-small", before=self.query_one("#body"))
+            note.update(f"Terminal too small: {width}x{height} (need {MIN_WIDTH}x"
+                        f"{MIN_HEIGHT}). Make the window larger, or press q to quit.")
+        self.set_class(small, "-too-small")
 
     def on_mount(self) -> None:
         self.query_one("#acquire").border_title = "Acquisition"
