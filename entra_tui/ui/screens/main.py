@@ -90,7 +90,7 @@ class MainScreen(Screen[None]):
         Binding("f1,question_mark", "help", "Help", id="app.help"),
         Binding("m", "toggle_presentation", "Presentation mode", show=False,
                 id="screen.presentation",
-                tooltip="Hide e-mail addresses, UPNs, IP addresses and object ids for "
+                tooltip="Hide e-mail addresses, UPNs, names, IP addresses and object ids for "
                         "screen sharing"),
         Binding("x", "sign_out", "Sign out", show=False, id="token.sign_out",
                 tooltip="Clear this profile's cached tokens (memory and disk)"),
@@ -793,7 +793,7 @@ class MainScreen(Screen[None]):
 
     def action_toggle_presentation(self) -> None:
         self.presentation = not self.presentation
-        self.notify("Presentation mode: e-mail addresses, UPNs, IP addresses and object ids "
+        self.notify("Presentation mode: e-mail addresses, UPNs, names, IP addresses and object ids "
                     "are hidden. m shows them again." if self.presentation else
                     "Presentation mode off.")
 
