@@ -102,3 +102,23 @@ async def test_two_long_profile_names_stay_apart_at_80x24(tmp_path: Path) -> Non
         assert len(rows) == 2
         shown = [row.split()[1] for row in rows]
         assert shown[0] != shown[1], rows
+
+
+async def test_the_profile_pane_follows_the_names_within_bounds(tmp_path: Path) -> None:
+    path = tmp_path / "profiles.toml"
+    long_name = "contoso-orders-sync-westeurope-production"  # 41 characters
+    path.write_text(f'[profiles.{long_name}]\ntenant = "contoso.onmicrosoft.com"\n'
+                    'client_id = "11111111-2222-4333-8444-555555555555"\n'
+                    'flow = "client_secret"\nsecret = "env:X"\n'
+                    'scopes = ["https://graph.microsoft.com/.default"]\n')
+    app = EntraTuiApp(profiles=load_profiles(path))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        pane = app.screen.query_one("#profiles-pane")
+        assert pane.outer_size.width == 200 // 4  # bounded: a quarter of the screen
+        row = next(str(t) for n, t in app.query_one(ProfileList)._rows if n is not None)
+        assert long_name in row  # not cut at 200 columns
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        assert pane.outer_size.width == 28  # as before at 80 columns

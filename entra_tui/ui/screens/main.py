@@ -195,6 +195,7 @@ class MainScreen(Screen[None]):
             note.update(f"Terminal too small: {width}x{height} (need {MIN_WIDTH}x"
                         f"{MIN_HEIGHT}). Make the window larger, or press q to quit.")
         self.set_class(small, "-too-small")
+        self.profiles_pane.fit_width()
 
     def on_mount(self) -> None:
         self.query_one("#acquire").border_title = "Acquisition"

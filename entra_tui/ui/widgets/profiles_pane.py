@@ -16,6 +16,10 @@ from entra_tui.ui.lazy import static_on_first_use
 from entra_tui.ui.widgets.profile_list import ProfileFilter, ProfileList
 
 
+NARROW_WIDTH, WIDE_WIDTH = 28, 32  # the pane's least width below and from 100 columns
+STATE_ROOM = 14  # border, padding, number and the widest state ("✗ error") around a name
+
+
 class ProfilesPane(Vertical):
     """Shows a profile set (or why there is none); the filter box is made on first use."""
 
@@ -43,7 +47,19 @@ class ProfilesPane(Vertical):
     def show(self, profile_set: ProfileSet | None, config_error: ConfigError | None) -> None:
         """List `profile_set` through the filter, or say why nothing is listed."""
         self.profile_set, self.config_error = profile_set, config_error
+        self.fit_width()
         self.refresh_list()
+
+    def fit_width(self) -> None:
+        """As wide as the longest name needs, within a quarter of the screen (and never
+        narrower than the fixed widths it had): long names are not cut at 200 columns."""
+        screen_width = self.app.size.width
+        least = WIDE_WIDTH if screen_width >= 100 else NARROW_WIDTH
+        profiles = self.profile_set.profiles if self.profile_set is not None else ()
+        wanted = max((len(safe_text(p.name)) for p in profiles), default=0) + STATE_ROOM
+        width = max(least, min(wanted, screen_width // 4))
+        if self.styles.width is None or self.styles.width.value != width:
+            self.styles.width = width
 
     def refresh_list(self) -> None:
         profile_list = self.list
