@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shlex
-
 from urllib.parse import urlsplit
 
 from entra_tui.core.azure_cli import ARM_ENDPOINTS

@@ -25,8 +25,8 @@ import uuid
 
 from entra_tui.sandbox import tokens
 from entra_tui.sandbox.first_party import GRAPH_APP_ID
-from entra_tui.sandbox.records import Api, ClientApp, User
 from entra_tui.sandbox.pki import SigningKey
+from entra_tui.sandbox.records import Api, ClientApp, User
 from entra_tui.sandbox.tokens import ACCESS_TOKEN_LIFETIME, opaque
 
 CLIENT_ADDRESS = "127.0.0.1"  # the sandbox listens on loopback only: every caller is here

@@ -38,7 +38,7 @@ from entra_tui.sandbox.pki import ClientCertificate, SigningKey
 from entra_tui.sandbox.resources import app_resource
 from entra_tui.sandbox.services import Services
 from entra_tui.sandbox.signins import SignInLog
-from entra_tui.sandbox.user_tokens import OIDC_SCOPES, delegated_audience, user_token_response
+from entra_tui.sandbox.user_tokens import delegated_audience, user_token_response
 from entra_tui.sandbox.wire import MAX_BODY_BYTES, Request, Response
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"

@@ -6,6 +6,7 @@ comments) and hands the new profile set back to the main screen, which reconcile
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from entra_tui.core.errors import ConfigError
@@ -107,11 +108,12 @@ class ProfileFlows:
             if source == "env":
                 from entra_tui.core.environment import environment_fields
 
-                items = [("azure-env", environment_fields())]
+                items: list[tuple[str, Mapping[str, Any]]] = [
+                    ("azure-env", environment_fields())]
             else:
                 from entra_tui.core.azure_cli import profiles_from_azure_cli
 
-                items = profiles_from_azure_cli()
+                items = list(profiles_from_azure_cli())
             self.app.profile_set, names = store.add_profiles(items)
         except (ConfigError, OSError) as exc:
             self.app.notify(safe_text(exc), title="Nothing imported", severity="error",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
@@ -30,13 +31,13 @@ from entra_tui.core.results import AcquireError, AcquireResult, FailureKind
 from entra_tui.core.runs import ProfileRun, Runs
 from entra_tui.core.safe_text import safe_text
 from entra_tui.ui.doctor_keys import DoctorKeys, NamesFound
+from entra_tui.ui.lazy import static_on_first_use
 from entra_tui.ui.messages import (
     AcquisitionFinished,
     DeviceCodeShown,
     SignInUrlShown,
     VerificationDone,
 )
-from entra_tui.ui.lazy import static_on_first_use
 from entra_tui.ui.profile_flows import ProfileFlows
 from entra_tui.ui.widgets.acquire_pane import AcquirePane
 from entra_tui.ui.widgets.claims_table import ClaimsTable
@@ -224,7 +225,8 @@ class MainScreen(Screen[None]):
     def system_commands(self) -> Iterator[SystemCommand]:
         """Every action of this screen and every profile, for the command palette."""
         for binding in self.BINDINGS:
-            if not isinstance(binding, Binding) or binding.id.startswith("profiles.jump") \
+            if not isinstance(binding, Binding) \
+                    or (binding.id or "").startswith("profiles.jump") \
                     or binding.action == "quit":
                 continue
             key = self.app.get_key_display(binding)
@@ -455,7 +457,7 @@ class MainScreen(Screen[None]):
         if entry is None:
             return
 
-        def chosen(path: object) -> None:
+        def chosen(path: Path | None) -> None:
             if path is not None:
                 from entra_tui.core.verify import verify_with_file
 
@@ -776,7 +778,7 @@ class MainScreen(Screen[None]):
 
         focused = self.focused.id if self.focused is not None else None
         self.app.push_screen(HelpScreen([b for b in self.BINDINGS if isinstance(b, Binding)
-                                         and not b.id.startswith("profiles.jump")]
+                                         and not (b.id or "").startswith("profiles.jump")]
                                         + [Binding("1-9", "", "Jump to profile n")], focused))
 
     # --- presentation mode ----------------------------------------------------------------

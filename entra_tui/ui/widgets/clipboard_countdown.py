@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
@@ -23,7 +25,7 @@ class ClipboardCountdown(Static):
         self._timer: Timer | None = None
 
     @classmethod
-    def on_screen(cls, screen: Screen[object], guard: ClipboardGuard) -> ClipboardCountdown:
+    def on_screen(cls, screen: Screen[Any], guard: ClipboardGuard) -> ClipboardCountdown:
         """The screen's countdown, mounted above its footer on first use."""
         found = screen.query(ClipboardCountdown)
         if found:

@@ -15,7 +15,6 @@ from entra_tui.core.safe_text import safe_text
 from entra_tui.ui.lazy import static_on_first_use
 from entra_tui.ui.widgets.profile_list import ProfileFilter, ProfileList
 
-
 NARROW_WIDTH, WIDE_WIDTH = 28, 32  # the pane's least width below and from 100 columns
 STATE_ROOM = 14  # border, padding, number and the widest state ("✗ error") around a name
 
