@@ -156,3 +156,28 @@ async def test_fabrikam_names_say_why(demo: tuple[EntraTuiApp, FakeClock]) -> No
         await wait_until(pilot, lambda: "→" in row(app, "tid"), timeout=30)
         assert row(app, "tid").endswith(
             "→ ? the Graph profile 'contoso-graph-app' reads another tenant")
+
+
+async def test_switching_between_tokens_of_different_heights_keeps_the_scrollbar_true(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    """Names make two tokens' tables differ in height; the switch skips the layout pass
+    (only the thumb changes) and the scrollbar still measures the shown token."""
+    from conftest import acquire
+
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        heights = {}
+        for name in ("contoso-orders-sync", "contoso-billing-cert"):
+            await goto(pilot, app, name)
+            await acquire(pilot, app)
+            await wait_until(pilot, lambda: "→" in row(app, "tid"), timeout=30)
+            await pilot.pause()
+            heights[name] = app.claims_table.virtual_size.height
+        assert len(set(heights.values())) == 2, heights
+        assert min(heights.values()) > app.claims_table.scrollable_content_region.height  # fast path
+        for name in ("contoso-orders-sync", "contoso-billing-cert", "contoso-orders-sync"):
+            await goto(pilot, app, name)
+            await pilot.pause()
+            table = app.claims_table
+            assert table.virtual_size.height == heights[name]
+            assert table.vertical_scrollbar.window_virtual_size == heights[name]

@@ -27,6 +27,7 @@ class NamesFound(Message):
 
     token: DecodedToken
     lines: dict[str, tuple[str, str]]
+    key: str = ""  # what the names depend on (profile and the claims named)
 
 
 class DoctorKeys:
@@ -35,7 +36,7 @@ class DoctorKeys:
     def __init__(self, screen: Any) -> None:
         self.screen = screen
         self._cache: NameCache | None = None
-        self._done: dict[str, dict[str, tuple[str, str]]] = {}  # token text -> lines
+        self._done: dict[str, dict[str, tuple[str, str]]] = {}  # names key -> lines
         self._pending: set[str] = set()
 
     # --- H and T ----------------------------------------------------------------------------
@@ -71,46 +72,51 @@ class DoctorKeys:
 
     # --- names --------------------------------------------------------------------------------
     def look_up(self, entry: Any) -> None:
-        """Call before the claims table shows `entry`: names already found for this token
-        (by its text: a cache hit decodes a new object) go with it at once; otherwise a worker
-        looks them up, when a Graph reader is configured for its profile."""
+        """Call before the claims table shows `entry`: names already found for the same
+        values (a switch back, a cache hit, a fresh token of the same profile) go with it at
+        once; otherwise a worker looks them up, when its profile has a Graph reader."""
         if entry is None:
             return
         token = entry.token
-        known = self._done.get(token.raw)
-        if known is not None:
-            self.screen.claims_table.show_names(token, known)
-            return
-        if token.raw in self._pending:
-            return
         screen = self.screen
         profiles = screen.entra.profile_set
         profile = (profiles.get(entry.profile_name) if profiles and entry.profile_name
                    else None) or screen.current
         if profile is None:
             return
+        from entra_tui.core.directory_names import has_groups_overage, wanted
         from entra_tui.core.graph_client import is_graph_audience
 
         own = entry.profile_name == profile.name
         if not profile.graph_profile and not (own and is_graph_audience(
                 token.claims.get("aud"))):
             return
-        self._pending.add(token.raw)
-        screen.run_worker(lambda: self._names(profile, profiles, token, own), thread=True,
-                          group="names", exit_on_error=False, description="directory names")
+        # What the names depend on: a fresh token of the same profile asks nothing again.
+        key = repr((profile.graph_profile or profile.name, sorted(wanted(token.claims).items()),
+                    has_groups_overage(token.claims)))
+        known = self._done.get(key)
+        if known is not None:
+            screen.claims_table.show_names(token, known)
+            return
+        if key in self._pending:
+            return
+        self._pending.add(key)
+        screen.run_worker(lambda: self._names(profile, profiles, token, own, key),
+                          thread=True, group="names", exit_on_error=False,
+                          description="directory names")
 
     def found(self, message: NamesFound) -> None:
         """A worker's names: kept by token text, shown if that token is on screen."""
-        raw = message.token.raw
-        self._pending.discard(raw)
-        self._done[raw] = message.lines
+        self._pending.discard(message.key)
+        self._done[message.key] = message.lines
         while len(self._done) > NAMED_KEPT:
             self._done.pop(next(iter(self._done)))
         viewing = self.screen.viewing
-        if viewing is not None and viewing.token.raw == raw:
+        if viewing is not None and viewing.token.raw == message.token.raw:
             self.screen.claims_table.show_names(viewing.token, message.lines)
 
-    def _names(self, profile: Any, profiles: Any, token: DecodedToken, own: bool) -> None:
+    def _names(self, profile: Any, profiles: Any, token: DecodedToken, own: bool,
+               key: str) -> None:
         from entra_tui.core.directory_names import (
             NameCache,
             graph_access,
@@ -124,4 +130,5 @@ class DoctorKeys:
                               own_token=token.raw if own else None)
         names = resolve_names(token.claims, access, self._cache)
         plain, masked = name_lines(names), name_lines(names, hide_people=True)
-        self.screen.post_message(NamesFound(token, {c: (plain[c], masked[c]) for c in plain}))
+        self.screen.post_message(NamesFound(token, {c: (plain[c], masked[c]) for c in plain},
+                                            key))

@@ -271,7 +271,17 @@ class ClaimsTable(ScrollView, can_focus=True):
 
     def _set_virtual_size(self) -> None:
         height = self._tops[-1] + self._rows[-1].height if self._rows else 0
-        self.virtual_size = Size(sum(self._widths) + 2 * len(HEADINGS), height + 1)
+        size = Size(sum(self._widths) + 2 * len(HEADINGS), height + 1)
+        before, pane = self.virtual_size, self.scrollable_content_region.height
+        if size.width == before.width and min(before.height, size.height) > pane > 0 \
+                and self.show_vertical_scrollbar:
+            # Taller than the pane before and after: only the scrollbar's thumb changes, so
+            # switching between tokens of different heights needs no layout pass.
+            self.set_reactive(ClaimsTable.virtual_size, size)
+            self.vertical_scrollbar.window_virtual_size = size.height
+            self.refresh()
+            return
+        self.virtual_size = size
 
     def on_resize(self, event: events.Resize) -> None:
         if self._column_widths() != self._widths:
