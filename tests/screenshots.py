@@ -78,6 +78,7 @@ async def main() -> None:
             app.save_screenshot("palette.svg", str(OUT))
             await pilot.press("escape")
             await wire_screens(pilot, app)
+            await doctor_screens(pilot, app)
     finally:
         environment.stop()
     print(f"wrote {', '.join(sorted(p.name for p in OUT.glob('*.svg')))} in {OUT}")
@@ -113,6 +114,31 @@ async def wire_screens(pilot: object, app: EntraTuiApp) -> None:
         await pilot.pause(0.05)  # type: ignore[attr-defined]
     await pilot.pause(0.3)  # type: ignore[attr-defined]
     app.save_screenshot("challenge.svg", str(OUT))
+    await pilot.press("escape")  # type: ignore[attr-defined]
+
+
+async def doctor_screens(pilot: object, app: EntraTuiApp) -> None:
+    """Names filled in under the claims (the Graph app's own token) and its health view (H)."""
+    from entra_tui.ui.screens.health_view import HealthView
+
+    app.query_one(ProfileList).highlight_profile("contoso-graph-app")
+    await pilot.pause(0.1)  # type: ignore[attr-defined]
+    await pilot.press("a")  # type: ignore[attr-defined]
+    await settle(pilot, app, "contoso-graph-app")
+    deadline = time.monotonic() + 20
+    while "→" not in app.claims_table.get_row("tid")[1].plain and time.monotonic() < deadline:
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
+    table = app.claims_table
+    table.focus()
+    rows = [table.get_row_at(i)[0].plain for i in range(table.row_count)]
+    table.move_cursor(row=rows.index("tid"))  # the named claims above it come into view
+    await pilot.pause(0.2)  # type: ignore[attr-defined]
+    app.save_screenshot("names.svg", str(OUT))
+    await pilot.press("H")  # type: ignore[attr-defined]
+    while not (isinstance(app.screen, HealthView) and app.screen.report is not None):
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
+    await pilot.pause(0.3)  # type: ignore[attr-defined]
+    app.save_screenshot("health.svg", str(OUT))
     await pilot.press("escape")  # type: ignore[attr-defined]
 
 
