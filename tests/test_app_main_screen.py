@@ -44,3 +44,26 @@ async def test_presentation_is_a_reactive_that_redraws_the_shown_token(
         app.main.presentation = False
         await pilot.pause()
         assert app.title == "entra-tui"
+
+
+async def test_ui_keymap_remaps_keys(demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    """[ui.keymap] in the profile file: binding id -> key(s), applied with update_keymap."""
+    app, _ = demo
+    assert app.profile_set is not None
+    path = app.profile_set.path
+    path.write_text(path.read_text() + '\n[ui.keymap]\ntoken.acquire = "g"\n')
+    from entra_tui.core.profiles import load_profiles
+
+    remapped = EntraTuiApp(profiles=load_profiles(path), session=app.session, clock=app.clock,
+                           on_first_frame=app._on_first_frame)  # starts the sandbox
+    async with remapped.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: remapped.current is not None)
+        name = remapped.current.name  # type: ignore[union-attr]
+        await pilot.press("a")  # no longer Acquire
+        await pilot.pause()
+        assert name not in remapped.attempts and name not in remapped.working
+        await pilot.press("g")
+        await wait_until(pilot, lambda: name in remapped.attempts)
+        assert remapped.attempts[name].ok
+        titles = [c.title for c in remapped.get_system_commands(remapped.screen)]
+        assert "Acquire (g)" in titles  # the palette names the user's key

@@ -125,6 +125,8 @@ class UiSettings(NamedTuple):
 
     theme: str | None = None
     clipboard_clear_seconds: int = DEFAULT_CLIPBOARD_CLEAR_SECONDS  # 0: never clear
+    # [ui.keymap]: binding id -> key(s), e.g. ("token.acquire", "g") (F1 help lists the ids)
+    keymap: tuple[tuple[str, str], ...] = ()
 
 
 class BrokenProfile(NamedTuple):
@@ -237,10 +239,10 @@ def _ui_settings(table: Any, path: Path, text: str) -> UiSettings:
     line = _line_of(text, r"^\s*\[\s*ui\s*\]")
     if not isinstance(table, dict):
         raise ConfigError("'ui' must be a table: [ui]", path=str(path), line=line)
-    unknown = sorted(set(table) - {"theme", "clipboard_clear_seconds"})
+    unknown = sorted(set(table) - {"theme", "clipboard_clear_seconds", "keymap"})
     if unknown:
         raise ConfigError(f"ui: unknown key '{unknown[0]}' (known: theme, "
-                          "clipboard_clear_seconds)", path=str(path), line=line)
+                          "clipboard_clear_seconds, keymap)", path=str(path), line=line)
     theme = table.get("theme")
     if theme is not None and not isinstance(theme, str):
         raise ConfigError("ui: theme must be a string such as \"nord\"", path=str(path),
@@ -249,7 +251,29 @@ def _ui_settings(table: Any, path: Path, text: str) -> UiSettings:
     if isinstance(delay, bool) or not isinstance(delay, int) or not 0 <= delay <= 3600:
         raise ConfigError("ui: clipboard_clear_seconds must be a whole number from 0 (never) "
                           "to 3600", path=str(path), line=line)
-    return UiSettings(theme=theme, clipboard_clear_seconds=delay)
+    keymap = _flat(table.get("keymap", {}))
+    keys_line = _line_of(text, r"^\s*\[\s*ui\s*\.\s*keymap\s*\]") or line
+    if not isinstance(keymap, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in keymap.items()):
+        raise ConfigError("ui.keymap: each entry is a binding id and its key(s), such as "
+                          "token.acquire = \"g\" or app.help = \"f1,h\"", path=str(path),
+                          line=keys_line)
+    return UiSettings(theme=theme, clipboard_clear_seconds=delay,
+                      keymap=tuple((k, v.strip()) for k, v in keymap.items()))
+
+
+def _flat(table: Any, prefix: str = "") -> Any:
+    """`token.acquire = "g"` (TOML reads a dotted key as nested tables) as {"token.acquire":
+    "g"}, the binding id; anything else is returned as is for the caller to refuse."""
+    if not isinstance(table, dict):
+        return table
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            flat.update(_flat(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
 
 
 def _profile_from_table(name: str, table: Any, path: Path, text: str) -> Profile:

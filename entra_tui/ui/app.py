@@ -11,7 +11,7 @@ import contextlib
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.notifications import SeverityLevel
@@ -25,14 +25,9 @@ from entra_tui.core.profile_store import ProfileStore
 from entra_tui.core.profiles import DEFAULT_CLIPBOARD_CLEAR_SECONDS, ProfileSet
 from entra_tui.core.safe_text import safe_text
 from entra_tui.core.session import SessionManager
+from entra_tui.ui.main_state import MainScreenState
 from entra_tui.ui.screens.main import MainScreen, size_classes
 from entra_tui.ui.widgets.clipboard_countdown import ClipboardCountdown
-
-if TYPE_CHECKING:
-    from entra_tui.core.history import InspectedToken
-    from entra_tui.core.profiles import Profile
-    from entra_tui.core.results import AcquireResult
-    from entra_tui.ui.widgets.claims_table import ClaimsTable
 
 
 def _freeze_startup_objects() -> None:
@@ -46,7 +41,7 @@ def _freeze_startup_objects() -> None:
     gc.enable()
 
 
-class EntraTuiApp(App[None]):
+class EntraTuiApp(MainScreenState, App[None]):
     """Keyboard-first token inspector for Entra app registrations."""
 
     TITLE = "entra-tui"
@@ -74,6 +69,8 @@ class EntraTuiApp(App[None]):
         self._on_first_frame = on_first_frame
         self._reload = reload
         self.sub_title = subtitle
+        if profiles is not None and profiles.ui.keymap:
+            self.update_keymap(dict(profiles.ui.keymap))  # [ui.keymap]: the user's keys
         self._saved_theme = profiles.ui.theme if profiles is not None else None
         if self._saved_theme in self.available_themes:
             self.theme = self._saved_theme
@@ -82,10 +79,6 @@ class EntraTuiApp(App[None]):
         """The main screen, made with the size classes its first resize would give it: added
         after the first styling, they restyled every widget again (~40 ms of start-up)."""
         return MainScreen(classes=size_classes(*self.size))
-
-    @property
-    def main(self) -> MainScreen:
-        return self.screen_stack[0]  # type: ignore[return-value]  # the default screen
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -158,6 +151,7 @@ class EntraTuiApp(App[None]):
         try:
             self.profile_set = self._reload()
             self.config_error = None
+            self.set_keymap(dict(self.profile_set.ui.keymap))
         except ConfigError as exc:
             self.config_error = exc
             self.notify(safe_text(exc), title="Profiles not reloaded", severity="error", timeout=10)
@@ -208,41 +202,3 @@ class EntraTuiApp(App[None]):
 
         self.run_worker(save, thread=True, group="save-theme", exclusive=True,
                         exit_on_error=False, description="remember theme")
-
-    # --- the main screen's state, read-only, by the names tests and scripts read ---------
-    @property
-    def current(self) -> Profile | None:
-        return self.main.current
-
-    @property
-    def viewing(self) -> InspectedToken | None:
-        return self.main.viewing
-
-    @property
-    def presentation(self) -> bool:
-        return self.main.presentation
-
-    @property
-    def claims_table(self) -> ClaimsTable:
-        return self.main.claims_table
-
-    @property
-    def attempts(self) -> dict[str, AcquireResult]:
-        return {run.name: run.attempt for run in self.main.runs if run.attempt is not None}
-
-    @property
-    def tokens(self) -> dict[str, AcquireResult]:
-        return {run.name: run.token for run in self.main.runs if run.token is not None}
-
-    @property
-    def working(self) -> set[str]:
-        return {run.name for run in self.main.runs if run.working}
-
-    @property
-    def refresh_timers(self) -> dict[str, float]:
-        return {run.name: run.refresh_at for run in self.main.runs if run.refresh_at is not None}
-
-    @property
-    def sign_in_urls(self) -> dict[str, str]:
-        return {run.name: run.sign_in_url for run in self.main.runs
-                if run.sign_in_url is not None}

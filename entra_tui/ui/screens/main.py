@@ -8,6 +8,7 @@ with one message, `AcquisitionFinished`, handled here.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -224,15 +225,18 @@ class MainScreen(Screen[None]):
     # --- palette ------------------------------------------------------------------------
     def system_commands(self) -> Iterator[SystemCommand]:
         """Every action of this screen and every profile, for the command palette."""
+        profile_set = self.entra.profile_set
+        keymap = dict(profile_set.ui.keymap) if profile_set else {}
         for binding in self.BINDINGS:
             if not isinstance(binding, Binding) \
                     or (binding.id or "").startswith("profiles.jump") \
                     or binding.action == "quit":
                 continue
+            if binding.id in keymap:  # [ui.keymap]: the user's key
+                binding = dataclasses.replace(binding, key=keymap[binding.id])
             key = self.app.get_key_display(binding)
             yield SystemCommand(f"{binding.description} ({key})", binding.tooltip or "",
                                 partial(self.run_action, binding.action))
-        profile_set = self.entra.profile_set
         for profile in profile_set.profiles if profile_set else ():
             # The palette parses titles and help as markup: profile file text is escaped.
             yield SystemCommand(markup_escape(safe_text(f"Switch to profile {profile.name}")),
