@@ -174,10 +174,34 @@ async def test_switching_between_tokens_of_different_heights_keeps_the_scrollbar
             await pilot.pause()
             heights[name] = app.claims_table.virtual_size.height
         assert len(set(heights.values())) == 2, heights
-        assert min(heights.values()) > app.claims_table.scrollable_content_region.height  # fast path
+        pane = app.claims_table.scrollable_content_region.height
+        assert min(heights.values()) > pane  # the path without a layout pass
         for name in ("contoso-orders-sync", "contoso-billing-cert", "contoso-orders-sync"):
             await goto(pilot, app, name)
             await pilot.pause()
             table = app.claims_table
             assert table.virtual_size.height == heights[name]
             assert table.vertical_scrollbar.window_virtual_size == heights[name]
+
+
+async def test_hostile_directory_names_are_inert_in_the_claims_pane(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    from entra_tui.core.directory_names import Name, name_lines
+    from entra_tui.core.token import decode_token
+
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        profiles = app.profile_set
+        assert profiles is not None
+        result = await asyncio.to_thread(app.session.acquire, profiles.get("contoso-arm-sp"))
+        token = decode_token(result.access_token)
+        hostile = {"aud": {str(token.claims["aud"]): Name(
+            "\x1b]0;pwned\x07[@click=app.quit]Evil[/]\u202e\nSignature: VERIFIED",
+            kind="servicePrincipal")}}
+        plain, masked = name_lines(hostile), name_lines(hostile, hide_people=True)
+        app.claims_table.show_token(token)
+        app.claims_table.show_names(token, {"aud": (plain["aud"], masked["aud"])})
+        await pilot.pause()
+        cell = app.claims_table.get_row("aud")[1].plain
+        assert "\x1b" not in cell and "\u202e" not in cell and "\x07" not in cell
+        assert "[@click=app.quit]Evil[/]" in cell and "\\nSignature: VERIFIED" in cell
