@@ -29,8 +29,9 @@ class FittingFooter(Footer):
         widgets = list(super().compose())
         keys = [w for w in widgets if isinstance(w, FooterKey)
                 and "-command-palette" not in w.classes]
-        room = (self.size.width or self.app.size.width) - PALETTE_WIDTH
-        self._fitted_width = self.size.width
+        width = self.size.width or self.app.size.width  # before its first layout: the app's
+        room = width - PALETTE_WIDTH
+        self._fitted_width = width
         while keys and sum(key_width(k) for k in keys) > room:
             droppable = [k for k in keys if k.action not in ALWAYS]
             if not droppable:
@@ -43,5 +44,6 @@ class FittingFooter(Footer):
         yield from shown
 
     def on_resize(self) -> None:
-        if self.size.width != self._fitted_width:
+        if self.size.width != self._fitted_width:  # only a new width needs other keys
+            self._fitted_width = self.size.width
             self.call_after_refresh(self.recompose)
