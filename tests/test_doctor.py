@@ -230,26 +230,43 @@ def test_hostile_text_from_the_directory_is_inert(tmp_path: Path) -> None:
     assert "\nSignature: VERIFIED" not in text
 
 
-def test_decode_names_the_guids_with_a_graph_profile(demo_env: DemoEnvironment,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def decode(*args: str, **options: object) -> tuple[int, str, str]:
+    from entra_tui.commands.decode import DecodeOptions, run_decode
+
+    out, err = io.StringIO(), io.StringIO()
+    token, *_ = args
+    code = run_decode(DecodeOptions(token=token, **options),  # type: ignore[arg-type]
+                      stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_decode_names_the_guids_with_a_graph_profile(demo_env: DemoEnvironment) -> None:
     profiles = load_profiles(demo_env.profiles_path)
     token = SessionManager().acquire(profiles.get("contoso-orders-sync")).access_token
     assert token
-    config = str(demo_env.profiles_path)
-    assert main(["decode", token, "--json", "--graph-profile", "contoso-graph-app",
-                 "--config", config]) == 0
-    data = json.loads(capsys.readouterr().out)
+    config = demo_env.profiles_path
+    code, out, _ = decode(token, as_json=True, graph_profile="contoso-graph-app",
+                          config=config)
+    assert code == 0
+    data = json.loads(out)
     claims = data["payload"]
     assert data["names"]["tid"][claims["tid"]] == {
         "name": "Contoso", "detail": CONTOSO.domain, "kind": "organization"}
     assert data["names"]["azp"][claims["azp"]]["name"] == "Contoso Order Sync"
-    main(["decode", token, "--graph-profile", "contoso-graph-app", "--config", config])
-    text = capsys.readouterr().out
+    _, text, _ = decode(token, graph_profile="contoso-graph-app", config=config)
     assert "Names (from the directory):" in text and "  tid: → Contoso (" in text
-    main(["decode", token, "--json", "--graph-profile", "nobody", "--config", config])
-    captured = capsys.readouterr()
-    assert "no profile named 'nobody'" in captured.err
-    assert json.loads(captured.out)["names"]["tid"][claims["tid"]]["why"] == \
-        "no profile named 'nobody'"
-    main(["decode", token, "--json"])
-    assert "names" not in json.loads(capsys.readouterr().out)
+    _, out, err = decode(token, as_json=True, graph_profile="nobody", config=config)
+    assert "no profile named 'nobody'" in err
+    assert json.loads(out)["names"]["tid"][claims["tid"]]["why"] == "no profile named 'nobody'"
+    _, out, _ = decode(token, as_json=True)
+    assert "names" not in json.loads(out)
+
+
+def test_decode_graph_profile_on_the_command_line(demo_env: DemoEnvironment) -> None:
+    """The option reaches the command (argparse wiring); output goes to the real stdout."""
+    from entra_tui.cli import build_parser
+
+    args = build_parser().parse_args(["decode", "x", "--graph-profile", "contoso-graph-app",
+                                      "--config", str(demo_env.profiles_path)])
+    assert args.graph_profile == "contoso-graph-app"
+    assert args.config == demo_env.profiles_path
