@@ -205,3 +205,23 @@ async def test_hostile_directory_names_are_inert_in_the_claims_pane(
         cell = app.claims_table.get_row("aud")[1].plain
         assert "\x1b" not in cell and "\u202e" not in cell and "\x07" not in cell
         assert "[@click=app.quit]Evil[/]" in cell and "\\nSignature: VERIFIED" in cell
+
+
+async def test_h_after_a_failed_acquisition_reads_its_sign_in(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    """AADSTS7000215 in the error panel; H looks that very attempt up in the sign-in log."""
+    from conftest import acquire
+
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        await goto(pilot, app, "contoso-wrong-secret")
+        await acquire(pilot, app)
+        failed = app.attempts["contoso-wrong-secret"].error
+        assert failed is not None and failed.correlation_id
+        await pilot.press("H")
+        await wait_until(pilot, lambda: isinstance(app.screen, HealthView)
+                         and app.screen.report is not None, timeout=30)
+        text = app.screen.plain
+        assert "failed with AADSTS7000215" in text
+        sign_ins = app.screen.report.sign_ins
+        assert [s["correlationId"] for s in sign_ins] == [failed.correlation_id]

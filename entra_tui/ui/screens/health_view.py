@@ -50,7 +50,7 @@ class HealthView(ModalScreen[None]):
 
     def __init__(self, profile: Any, profiles: Any, acquire: Callable[[Any], Any],
                  token: str | None, clock: Callable[[], float], *,
-                 test_call_only: bool = False) -> None:
+                 test_call_only: bool = False, correlation_id: str | None = None) -> None:
         super().__init__()
         self.profile = profile
         self.profiles = profiles
@@ -58,6 +58,7 @@ class HealthView(ModalScreen[None]):
         self.token = token
         self.clock = clock
         self.test_call_only = test_call_only
+        self.correlation_id = correlation_id  # the last failed attempt's: its sign-in is read
         self.report: Any = None
 
     def compose(self) -> ComposeResult:
@@ -83,7 +84,7 @@ class HealthView(ModalScreen[None]):
             report = report_for_test_call(self.profile, self.token, self.clock())
         else:
             report = run_doctor(self.profile, self.profiles, self.acquire, now=self.clock(),
-                                token=self.token)
+                                token=self.token, correlation_id=self.correlation_id)
         self.post_message(HealthChecked(report))
 
     def on_health_checked(self, message: HealthChecked) -> None:
