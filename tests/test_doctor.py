@@ -270,3 +270,31 @@ def test_decode_graph_profile_on_the_command_line(demo_env: DemoEnvironment) -> 
                                       "--config", str(demo_env.profiles_path)])
     assert args.graph_profile == "contoso-graph-app"
     assert args.config == demo_env.profiles_path
+
+
+def test_test_url_is_called_and_kept_to_the_tokens_api(demo_env: DemoEnvironment,
+                                                       tmp_path: Path) -> None:
+    """A custom API's token goes to the profile's test_url (a local HTTPS server here); a
+    Graph token is never sent to a test_url outside Graph's origin."""
+    from dataclasses import replace
+
+    from entra_keys_server import json_reply, make_tls, running
+
+    tls = make_tls(tmp_path, "api")
+    bundle = tmp_path / "bundle.pem"
+    bundle.write_bytes(Path(demo_env.sandbox.ca_path).read_bytes() + b"\n" + tls.ca_pem)
+    profiles = load_profiles(demo_env.profiles_path)
+    with running(tls) as server:
+        server.routes["/health?check=1"] = json_reply({"status": "ok"})
+        orders = replace(profiles.get("contoso-orders-sync"), ca_bundle=str(bundle),
+                         test_url=f"{server.origin}/health?check=1")
+        report = run_doctor(orders, profiles, SessionManager().acquire, now=time.time())
+        assert report.test_call is not None and report.test_call.status == 200
+        assert '  "status": "ok"' in report.test_call.preview
+        assert server.requests == ["/health?check=1"]
+        graph = replace(profiles.get("contoso-graph-app"), ca_bundle=str(bundle),
+                        test_url=f"{server.origin}/steal")
+        report = run_doctor(graph, profiles, SessionManager().acquire, now=time.time())
+        assert report.test_call is not None and report.test_call.status is None
+        assert "is not the token's API" in report.test_call.explanation[0]
+        assert server.requests == ["/health?check=1"]  # nothing sent to /steal
