@@ -278,6 +278,7 @@ def test_test_url_is_called_and_kept_to_the_tokens_api(demo_env: DemoEnvironment
     Graph token is never sent to a test_url outside Graph's origin."""
     from dataclasses import replace
 
+    from entra_keys_server import Reply as ServerReply
     from entra_keys_server import json_reply, make_tls, running
 
     tls = make_tls(tmp_path, "api")
@@ -292,9 +293,14 @@ def test_test_url_is_called_and_kept_to_the_tokens_api(demo_env: DemoEnvironment
         assert report.test_call is not None and report.test_call.status == 200
         assert '  "status": "ok"' in report.test_call.preview
         assert server.requests == ["/health?check=1"]
+        server.routes["/ping"] = ServerReply(200, b"OK\n", (("Content-Type", "text/plain"),))
+        plain = run_doctor(replace(orders, test_url=f"{server.origin}/ping"), profiles,
+                           SessionManager().acquire, now=time.time())
+        assert plain.test_call is not None and plain.test_call.preview == ("OK",)
+        server.requests.clear()
         graph = replace(profiles.get("contoso-graph-app"), ca_bundle=str(bundle),
                         test_url=f"{server.origin}/steal")
         report = run_doctor(graph, profiles, SessionManager().acquire, now=time.time())
         assert report.test_call is not None and report.test_call.status is None
         assert "is not the token's API" in report.test_call.explanation[0]
-        assert server.requests == ["/health?check=1"]  # nothing sent to /steal
+        assert server.requests == []  # nothing sent to /steal

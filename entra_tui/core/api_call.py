@@ -54,8 +54,9 @@ def run_test_call(profile: Any, token: str, claims: Mapping[str, Any],
         reply = client.get(path, params)
     except EntraTuiError as exc:
         return CallResult("GET", url, None, None, (), (str(exc),)), Level.UNCHECKED
-    preview = tuple(json.dumps(reply.body, indent=2, ensure_ascii=False).splitlines()
-                    [:PREVIEW_LINES]) if reply.body is not None else ()
+    shown = json.dumps(reply.body, indent=2, ensure_ascii=False) if reply.body is not None \
+        else reply.text
+    preview = tuple(shown.splitlines()[:PREVIEW_LINES])
     if reply.ok:
         return CallResult("GET", url, reply.status, reply.elapsed_ms, preview, ()), Level.OK
     explanation = explain_refusal(reply, claims, now, path)

@@ -101,6 +101,7 @@ class Reply(NamedTuple):
     body: Any
     headers: dict[str, str]
     elapsed_ms: float
+    text: str = ""  # the start of an answer that is not JSON (a health check's "OK")
 
     @property
     def ok(self) -> bool:
@@ -212,9 +213,8 @@ class ServiceClient:
         try:
             parsed = json.loads(data)
         except (ValueError, RecursionError):
-            if 300 <= response.status_code < 400 or response.status_code >= 400:
-                return Reply(response.status_code, None, headers, elapsed)
-            raise ServiceUnavailable(f"{where}: the answer is not JSON") from None
+            return Reply(response.status_code, None, headers, elapsed,
+                         data[:4096].decode("utf-8", errors="replace"))
         return Reply(response.status_code, parsed, headers, elapsed)
 
     def _http(self) -> Any:
