@@ -110,7 +110,8 @@ class DoctorKeys:
     def found(self, message: NamesFound) -> None:
         """A worker's names: kept by token text, shown if that token is on screen."""
         self._pending.discard(message.key)
-        self._done[message.key] = message.lines
+        if not any("did not answer" in line for line, _ in message.lines.values()):
+            self._done[message.key] = message.lines  # a network failure is asked again
         while len(self._done) > NAMED_KEPT:
             self._done.pop(next(iter(self._done)))
         viewing = self.screen.viewing
