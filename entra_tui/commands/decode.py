@@ -29,6 +29,7 @@ EXIT_UNREADABLE = 3
 EXIT_SIGNATURE_FAILED = 4
 EXIT_VALIDATION_FAILED = 5
 EXIT_SIGNATURE_NOT_CHECKED = 6
+MAX_INPUT_CHARS = 1024 * 1024  # a token is a few KiB; /dev/zero must not fill the memory
 
 
 class DecodeOptions(NamedTuple):
@@ -52,23 +53,19 @@ def run_decode(options: DecodeOptions, stdin: TextIO = sys.stdin,
             print("entra-tui decode: give a token, or pipe one in (use - for stdin)",
                   file=stderr)
             return EXIT_UNREADABLE
-        raw = stdin.read()
+        raw = stdin.read(MAX_INPUT_CHARS + 1)  # at most one more than allowed, as diff
+        if len(raw) > MAX_INPUT_CHARS:
+            return _refuse("the input on stdin is over 1 MiB; a token is a few KiB",
+                           None, options, stdout, stderr)
     if not raw.strip():  # not "nothing was pasted": nobody pasted anything here
         where = "on stdin (it was empty)" if from_stdin else "(the argument is empty)"
-        message = (f"no token was given {where}; pipe one in: "
-                   "printf %s \"$TOKEN\" | entra-tui decode")
-        if options.as_json:
-            print(json.dumps({"error": message, "kind": None}), file=stdout)
-        print(f"entra-tui decode: {message}", file=stderr)
-        return EXIT_UNREADABLE
+        return _refuse(f"no token was given {where}; pipe one in: "
+                       "printf %s \"$TOKEN\" | entra-tui decode", None, options, stdout, stderr)
     try:
         token = decode_token(extract_token(raw).token)
     except TokenDecodeError as exc:
         kind = exc.kind.value if isinstance(exc.kind, TokenKind) else None
-        if options.as_json:
-            print(json.dumps({"error": str(exc), "kind": kind}), file=stdout)
-        print(f"entra-tui decode: {safe_text(exc)}", file=stderr)
-        return EXIT_UNREADABLE
+        return _refuse(str(exc), kind, options, stdout, stderr)
     now = time.time()
     verification = None
     if options.verify or options.jwks:
@@ -103,6 +100,15 @@ def run_decode(options: DecodeOptions, stdin: TextIO = sys.stdin,
                 for claim, line in name_lines(names).items())
         print(text, file=stdout)
     return _exit_code(verification, report, options)
+
+
+def _refuse(message: str, kind: str | None, options: DecodeOptions, stdout: TextIO,
+            stderr: TextIO) -> int:
+    """Unreadable input: the reason on stderr (and as JSON on stdout with --json); exit 3."""
+    if options.as_json:
+        print(json.dumps({"error": message, "kind": kind}), file=stdout)
+    print(f"entra-tui decode: {safe_text(message)}", file=stderr)
+    return EXIT_UNREADABLE
 
 
 def _names(token: DecodedToken, options: DecodeOptions, stderr: TextIO) -> Any:
