@@ -12,7 +12,7 @@ from entra_tui.core.claims import GRAPH_GROUPS_CALL, explain_claim, note_for, va
 from entra_tui.core.safe_text import safe_text
 from entra_tui.core.timefmt import local_time, relative
 from entra_tui.core.token import decode_token
-from entra_tui.core.token_story import tell
+from entra_tui.core.token_story import is_id_token, tell
 
 TID = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 V2 = f"https://login.microsoftonline.com/{TID}/v2.0"
@@ -407,3 +407,47 @@ def test_values_as_text_and_which_are_times() -> None:
         "Token version: 1.0 (sts.windows.net issuer) or 2.0",
         False,
     )
+
+
+@pytest.mark.parametrize("marker", ["nonce", "at_hash", "c_hash", "auth_time",
+                                    "preferred_username", "unique_name", "upn", "amr"])
+def test_one_id_token_marker_is_enough_and_an_access_token_marker_wins(marker: str) -> None:
+    claims: dict[str, object] = {"iss": V2, "aud": "client-1", marker: "x"}
+    assert is_id_token(decode_token(make(claims)))
+    assert not is_id_token(decode_token(make({**claims, "scp": "read"})))
+    if marker in ("preferred_username", "unique_name", "upn", "amr"):  # a user, for some app
+        assert not is_id_token(decode_token(make({"iss": V2, marker: "x"})))
+    assert not is_id_token(decode_token(make({"iss": V2, "aud": "client-1"})))
+
+
+@pytest.mark.parametrize(("claims", "first"), [
+    ({"iss": 5, "aud": "x"}, "JWT without an issuer (not issued by Microsoft Entra)"),
+    ({"iss": f"https://contoso.b2clogin.com/{TID}/v2.0/", "aud": "a", "scp": "read"},
+     "Azure AD B2C access token"),
+    ({"iss": f"http://127.0.0.1:8443/{TID}/v2.0", "tid": TID, "aud": "a"},
+     f"JWT from issuer http://127.0.0.1:8443/{TID}/v2.0 (not issued by Microsoft Entra)"),
+    ({"iss": "https://127.0.0.1:8443//v2.0", "tid": "", "aud": "a"},
+     "JWT from issuer https://127.0.0.1:8443//v2.0 (not issued by Microsoft Entra)"),
+    ({"iss": f"https://[::1/{TID}/v2.0", "tid": TID, "aud": "a"},
+     f"JWT from issuer https://[::1/{TID}/v2.0 (not issued by Microsoft Entra)"),
+])
+def test_who_issued_it_at_the_edges(claims: dict[str, object], first: str) -> None:
+    assert tell(decode_token(make(claims)))[0] == first
+
+
+def test_claims_of_the_wrong_type_are_not_taken_at_their_word() -> None:
+    mi = "/subscriptions/s/resourcegroups/rg/providers/Microsoft.ManagedIdentity/" \
+         "userAssignedIdentities/buildX"
+    app = {"iss": V2, "aud": "a", "azp": "c", "ver": "2.0"}
+    assert tell(decode_token(make({**app, "idtyp": "app", "scp": "x"})))[-1].startswith(
+        "App-only (no user)")  # idtyp is the documented answer
+    assert tell(decode_token(make({**app, "roles": "Orders.Read"})))[-1] == (
+        "App-only (no user): no application permissions granted (no roles)")
+    assert tell(decode_token(make({**app, "tfp": 5})))[0] == "Entra v2.0 access token"
+    assert tell(decode_token(make({**app, "xms_mirid": mi, "xms_az_rid": 5})))[-2] == (
+        f"Managed identity (user-assigned) buildX: {mi}")
+    runs_on = "/subscriptions/s/resourcegroups/rg/providers/Microsoft.Compute/virtualMachines/vmX"
+    assert tell(decode_token(make({**app, "xms_mirid": mi, "xms_az_rid": runs_on})))[-2] == (
+        f"Managed identity (user-assigned) buildX: {mi}; running on vmX ({runs_on})")
+    id_token = {"iss": V2, "aud": "client-1", "nonce": "n", "upn": 5, "oid": "o-1"}
+    assert tell(decode_token(make(id_token)))[-1] == "Identifies o-1"
