@@ -12,6 +12,7 @@ from typing import TextIO
 
 from entra_tui.core.errors import TokenDecodeError
 from entra_tui.core.paste import extract_token
+from entra_tui.core.safe_files import NotASmallFile, read_small_file
 from entra_tui.core.safe_text import safe_text
 from entra_tui.core.token import DecodedToken, decode_token
 
@@ -57,13 +58,12 @@ def _read(label: str, source: str, stdin: TextIO) -> DecodedToken:
     elif _looks_like_path(source):
         path = Path(source)
         where = f"file {source}"
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
+        try:  # a FIFO or a device is refused before any read (a blocking open would hang)
+            data = read_small_file(path, MAX_FILE_BYTES)
+        except NotASmallFile as exc:
+            raise Unreadable(f"{label}: {source}: {_not_small(exc)}") from None
         except OSError as exc:
             raise Unreadable(f"{label}: cannot read {source}: {exc.strerror or exc}") from None
-        if len(data) > MAX_FILE_BYTES:
-            raise Unreadable(f"{label}: {source} is over 1 MiB; tokens are far smaller")
         text = data.decode("utf-8", "replace")
     else:
         text, where = source, "the argument"
@@ -71,6 +71,13 @@ def _read(label: str, source: str, stdin: TextIO) -> DecodedToken:
         return decode_token(extract_token(text).token)
     except TokenDecodeError as exc:
         raise Unreadable(f"{label} ({where}): {exc}") from None
+
+
+def _not_small(exc: NotASmallFile) -> str:
+    """read_small_file's reason, told about a token file rather than settings."""
+    if "regular" in str(exc):
+        return "not a regular file (a FIFO, device or directory); give a file or -"
+    return "over 1 MiB; tokens are far smaller"
 
 
 def _looks_like_path(source: str) -> bool:
