@@ -58,3 +58,13 @@ def test_diff_refuses_a_file_over_1_mib(tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     assert run_diff(str(big), TOKEN, stdout=out, stderr=err) == 3
     assert "over 1 MiB" in err.getvalue()
+
+
+def test_diff_json_escapes_csi_bidi_and_del() -> None:
+    hostile = "a\x9b31m\u202eb\x7fc\x1b]2;X\x07"
+    out, err = io.StringIO(), io.StringIO()
+    run_diff(TOKEN, make({**CLAIMS, "name": hostile}), as_json=True, stdout=out, stderr=err)
+    printed = out.getvalue()
+    assert printed.isascii() and "\x7f" not in printed and "\x1b" not in printed
+    changes = json.loads(printed)["changes"]
+    assert [c["new"] for c in changes if c["name"] == "name"] == [hostile]  # same value back

@@ -3,7 +3,6 @@ validated. Plain decoding imports neither Textual nor MSAL (nor any crypto)."""
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
@@ -20,7 +19,7 @@ from entra_tui.core.errors import TokenDecodeError
 from entra_tui.core.expectations import Expectations
 from entra_tui.core.expiry import ExpiryState, expiry_status
 from entra_tui.core.paste import extract_token
-from entra_tui.core.safe_text import safe_text
+from entra_tui.core.safe_text import inert_json, safe_text
 from entra_tui.core.timefmt import countdown, local_time
 from entra_tui.core.token import DecodedToken, TokenKind, decode_token
 
@@ -89,7 +88,7 @@ def run_decode(options: DecodeOptions, stdin: TextIO = sys.stdin,
             from entra_tui.core.directory_names import names_json
 
             data["names"] = names_json(names)
-        print(_json_text(data), file=stdout)
+        print(inert_json(data), file=stdout)
     else:
         text = _as_text(token, now, verification, report)
         if names is not None:
@@ -106,7 +105,7 @@ def _refuse(message: str, kind: str | None, options: DecodeOptions, stdout: Text
             stderr: TextIO) -> int:
     """Unreadable input: the reason on stderr (and as JSON on stdout with --json); exit 3."""
     if options.as_json:
-        print(json.dumps({"error": message, "kind": kind}), file=stdout)
+        print(inert_json({"error": message, "kind": kind}, indent=None), file=stdout)
     print(f"entra-tui decode: {safe_text(message)}", file=stderr)
     return EXIT_UNREADABLE
 
@@ -208,14 +207,6 @@ def _as_text(token: DecodedToken, now: float, verification: Any,
     # Every untrusted piece above was made safe on its own, so the only line breaks left
     # are ours; each printed line goes through safe_text once more all the same.
     return "\n".join(safe_text(line) for block in lines for line in block.split("\n"))
-
-
-def _json_text(data: dict[str, Any]) -> str:
-    """JSON with every non-ASCII and control character escaped (`\\u202e`, `\\u009b`): a
-    terminal or a log shows it inert, and any JSON reader gets the same text back. DEL is
-    ASCII, so json leaves it raw; it can only occur inside strings, where `\\u007f` means
-    the same."""
-    return json.dumps(data, indent=2, ensure_ascii=True).replace("\x7f", "\\u007f")
 
 
 def _row(name: str, value: str, note: str, meaning: str) -> str:

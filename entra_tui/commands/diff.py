@@ -5,7 +5,6 @@ an input cannot be read. Imports neither Textual nor MSAL (nor any crypto)."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -13,7 +12,7 @@ from typing import TextIO
 from entra_tui.core.errors import TokenDecodeError
 from entra_tui.core.paste import extract_token
 from entra_tui.core.safe_files import NotASmallFile, read_small_file
-from entra_tui.core.safe_text import safe_text
+from entra_tui.core.safe_text import inert_json, safe_text
 from entra_tui.core.token import DecodedToken, decode_token
 
 EXIT_EQUAL = 0
@@ -38,12 +37,12 @@ def run_diff(first: str, second: str, *, as_json: bool = False, stdin: TextIO = 
         new = _read("B", second, stdin)
     except Unreadable as exc:
         if as_json:
-            print(json.dumps({"error": str(exc)}), file=stdout)
+            print(inert_json({"error": str(exc)}, indent=None), file=stdout)
         print(f"entra-tui diff: {safe_text(exc)}", file=stderr)
         return EXIT_UNREADABLE
     diff = diff_tokens(old, new)
     if as_json:
-        print(json.dumps(diff.as_json(), indent=2, ensure_ascii=False), file=stdout)
+        print(inert_json(diff.as_json()), file=stdout)
     else:
         print("\n".join(diff.lines()), file=stdout)
     return EXIT_EQUAL if diff.equal else EXIT_DIFFERENT

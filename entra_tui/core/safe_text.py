@@ -38,6 +38,16 @@ def safe_text(text: object) -> str:
                    for ch in string)
 
 
+def inert_json(data: object, indent: int | None = 2) -> str:
+    """JSON with every non-ASCII and control character escaped (`\\u202e`, `\\u009b`): a
+    terminal or a log shows it inert, and any JSON reader gets the same text back. DEL is
+    ASCII, so json leaves it raw; it can only occur inside strings, where `\\u007f` means
+    the same."""
+    import json  # only the callers that print JSON pay for it
+
+    return json.dumps(data, indent=indent, ensure_ascii=True).replace("\x7f", "\\u007f")
+
+
 def _escape(ch: str) -> str:
     named = NAMED.get(ch)
     if named is not None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from rich.syntax import Syntax
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from entra_tui.core.masking import Masker, mask_edges
-from entra_tui.core.safe_text import safe_text
+from entra_tui.core.safe_text import inert_json, safe_text
 from entra_tui.core.token import DecodedToken
 
 SEGMENT_STYLES = ("bold red", "bold magenta", "bold cyan")
@@ -80,9 +78,9 @@ class RawView(ModalScreen[None]):
 
 
 def _json(data: object, masker: Masker | None) -> Syntax:
-    # json.dumps escapes control characters, bidi and zero-width characters (all non-ASCII),
-    # so hostile claim values cannot drive the terminal; DEL is ASCII and escaped here.
-    dumped = json.dumps(data, indent=2, ensure_ascii=True).replace("\x7f", "\\u007f")
+    # Hostile claim values cannot drive the terminal: every control, bidi and zero-width
+    # character (and DEL) is escaped.
+    dumped = inert_json(data)
     return Syntax(masker.apply(dumped) if masker else dumped, "json", theme="ansi_dark",
                   word_wrap=True, background_color="default")
 
