@@ -51,6 +51,19 @@ def passed(report: list[Check]) -> bool:
     return all(check.outcome is not Outcome.FAILED for check in report)
 
 
+def headline(report: list[Check]) -> tuple[str, str]:
+    """(headline, "accepted" | "rejected" | "unverified"): a report says Accepted only when
+    nothing failed and the signature was verified. Claims anyone can write prove nothing
+    until a key vouches for them (a forged token with the right claims, checked offline or
+    with its keys unreachable, read "Accepted")."""
+    if not passed(report):
+        return "Rejected", "rejected"
+    signature = next((check for check in report if check.name == "signature"), None)
+    if signature is None or signature.outcome is not Outcome.PASSED:
+        return "Not accepted: the claims pass, but the signature was not verified", "unverified"
+    return "Accepted", "accepted"
+
+
 def _signature(signature: Verification | None) -> Check:
     if signature is None:
         return Check("signature", Outcome.NOT_CHECKED, "verification was not requested")

@@ -123,8 +123,8 @@ def precheck(token: DecodedToken) -> Verification | None:
         if is_graph_token(token):
             return Verification(SignatureState.NOT_CHECKED, "this is a Microsoft Graph token: "
                                 "its header carries a nonce that Graph re-hashes before "
-                                "checking, so only Graph can verify it (this is by design, not "
-                                "a bad token)")
+                                "checking, so only Graph can verify it; the nonce alone says "
+                                "nothing about who signed it")
         return Verification(SignatureState.NOT_CHECKED, "header nonce: a token with a nonce "
                             "in its header cannot be verified by a third party, and only "
                             "Microsoft Graph's tokens (this one's aud is not Graph) are "
@@ -203,8 +203,7 @@ def _verify_one(token: DecodedToken, key: dict[str, Any], source: str,
     if key_alg is not None and key_alg != alg:
         return Verification(SignatureState.FAILED, f"{name} is published for "
                             f"{_short(key_alg, 20)}, but the token says alg {alg}", source)
-    import jwt
-
+    jwt = _jwt()
     try:
         public_key = jwt.PyJWK(key).key
     except (jwt.PyJWTError, ValueError, TypeError, KeyError, AttributeError) as exc:
@@ -274,6 +273,10 @@ class KeyFetcher:
                 raise ValueError(f"not a cloud origin: {cloud}={origin}")
             self._origins[cloud] = fixed
         self._timeout = timeout
+        # One verification may fetch up to six documents (tenant and app metadata and keys,
+        # again after a key rollover); together they get this long.
+        self._total_timeout = 2 * timeout
+        self._local = threading.local()
         self._max_bytes = max_bytes
         self._cache: dict[str, Any] = {}
         self._lock = threading.Lock()
@@ -284,8 +287,15 @@ class KeyFetcher:
         if fixed is not None:
             self._trusted[fixed] = ca_bundle
 
-    @_never_raises
     def verify(self, token: DecodedToken, authority_host: str | None = None) -> Verification:
+        self._local.deadline = time.monotonic() + self._total_timeout
+        try:
+            return self._verify(token, authority_host)
+        finally:
+            del self._local.deadline
+
+    @_never_raises
+    def _verify(self, token: DecodedToken, authority_host: str | None = None) -> Verification:
         early = precheck(token)
         if early is not None:
             return early
@@ -330,7 +340,8 @@ class KeyFetcher:
             candidates = _candidates(app_keys, kid)
             if candidates:
                 return _verify_candidates(token, candidates, app_jwks_uri,
-                                          f"app {app}'s own signing keys",
+                                          f"app {app}'s own signing keys (only that app, the "
+                                          "token's audience, should accept it)",
                                           token.claims.get("iss"))
             tried.append(app_jwks_uri)
         hint = (" If this is an Azure Government token, verify it with --authority "
@@ -444,14 +455,48 @@ class KeyFetcher:
             if url in self._cache and not refresh:
                 return self._cache[url]
         import requests
-        import urllib3
 
+        # A wall-clock deadline for the whole fetch (connect, headers, body), within the
+        # deadline of the verification it serves: requests' timeout restarts with every byte,
+        # so a server dripping its headers could otherwise hold a verification for ever.
+        deadline = min(time.monotonic() + self._timeout,
+                       getattr(self._local, "deadline", float("inf")))
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise KeyFetchError(f"no time left to fetch {url}")
         session = requests.Session()
         ca_bundle = self._trusted.get(origin)
         if ca_bundle:
             session.trust_env = False
             session.verify = ca_bundle
-        deadline = time.monotonic() + self._timeout
+        outcome: dict[str, Any] = {}
+
+        def fetch() -> None:
+            try:
+                outcome["body"] = self._fetch_body(session, url, deadline)
+            except BaseException as exc:  # handed to the waiting thread  # noqa: BLE001
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=fetch, name="entra-tui key fetch", daemon=True)
+        worker.start()
+        worker.join(remaining)
+        if worker.is_alive():
+            session.close()  # the daemon thread ends with its socket
+            raise KeyFetchError(f"{url} did not finish in time")
+        if "error" in outcome:
+            raise outcome["error"]
+        try:
+            data = json.loads(outcome["body"])
+        except (ValueError, RecursionError):
+            raise KeyFetchError(f"{url} did not return JSON") from None
+        with self._lock:
+            self._cache[url] = data
+        return data
+
+    def _fetch_body(self, session: Any, url: str, deadline: float) -> bytes:
+        import requests
+        import urllib3
+
         try:
             with session, session.get(url, timeout=self._timeout, allow_redirects=False,
                                       stream=True) as response:
@@ -479,14 +524,7 @@ class KeyFetcher:
             raise KeyFetchError(f"{url} did not answer in time") from None
         except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError):
             raise KeyFetchError(f"cannot reach {url}") from None
-        try:
-            data = json.loads(bytes(body))
-        except (ValueError, RecursionError):
-            raise KeyFetchError(f"{url} did not return JSON") from None
-        with self._lock:
-            self._cache[url] = data
-        return data
-
+        return bytes(body)
 
 def domain_tenant_ids(expected_tenant: str | None, token: DecodedToken,
                       authority_host: str | None = None, ca_bundle: str | None = None,
@@ -532,14 +570,14 @@ def _same_origin_url(url: object, origin: str) -> str | None:
 
 
 def _app_ids(token: DecodedToken) -> list[str]:
-    """Apps whose own signing keys may have signed the token: the audience (the resource with
-    a claims-mapping policy or its own key), then the client (v1 appid, v2 azp); GUIDs only."""
-    found: list[str] = []
-    for name in ("aud", "appid", "azp"):
-        value = token.claims.get(name)
-        if is_guid(value) and value.lower() not in found:
-            found.append(value.lower())
-    return found[:2]
+    """The app whose own signing keys may have signed the token: only the audience (the
+    resource with a claims-mapping policy or its own key, which is the one app that should
+    accept such a token), and only as a GUID. Never the client (`appid`/`azp`): the token
+    names its client itself, and that app's owner holds its key, so trusting the client's keys
+    would let any app with its own key vouch for tokens to every other API in the tenant.
+    https://learn.microsoft.com/entra/identity-platform/access-tokens#validate-the-signature"""
+    aud = token.claims.get("aud")
+    return [aud.lower()] if is_guid(aud) else []
 
 
 def _pem_public_key(data: bytes) -> Any | None:
@@ -554,13 +592,32 @@ def _pem_public_key(data: bytes) -> Any | None:
         return None
 
 
+def _jwt() -> Any:
+    """PyJWT, loaded when a signature is checked. Its key-length warning would print a
+    source line on stderr; weak keys get a verdict of their own (`_key_mismatch`)."""
+    import warnings
+
+    import jwt
+    import jwt.warnings
+
+    warnings.filterwarnings("ignore", category=jwt.warnings.InsecureKeyLengthWarning)
+    return jwt
+
+
+MIN_RSA_BITS = 2048  # NIST SP 800-131A; Entra's published keys are 2048-bit
+
+
 def _key_mismatch(alg: str, public_key: Any) -> str | None:
     """Why `public_key` cannot have made an `alg` signature, or None when it can."""
     from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
     if alg[:2] in ("RS", "PS"):
-        return None if isinstance(public_key, rsa.RSAPublicKey) else (
-            f"is {_kind(public_key)}, but an {alg} signature needs an RSA key")
+        if not isinstance(public_key, rsa.RSAPublicKey):
+            return f"is {_kind(public_key)}, but an {alg} signature needs an RSA key"
+        if public_key.key_size < MIN_RSA_BITS:
+            return (f"is a {public_key.key_size}-bit RSA key, too weak to vouch for anything "
+                    f"(Entra signs with {MIN_RSA_BITS}-bit keys or larger)")
+        return None
     if not isinstance(public_key, ec.EllipticCurvePublicKey):
         return f"is {_kind(public_key)}, but an {alg} signature needs an EC key"
     if public_key.curve.name != EC_CURVES[alg]:
@@ -580,8 +637,7 @@ def _kind(public_key: Any) -> str:
 
 def _check(token: DecodedToken, public_key: Any, source: str, key_name: str,
            key_set: str, bound: str | None = None) -> Verification:
-    import jwt
-
+    jwt = _jwt()
     alg = str(token.header.get("alg"))
     mismatch = _key_mismatch(alg, public_key)
     if mismatch is not None:

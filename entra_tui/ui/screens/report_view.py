@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from entra_tui.core.safe_text import safe_text
-from entra_tui.core.validation import Check, Outcome, passed
+from entra_tui.core.validation import Check, Outcome, headline
 
 MARKS = {Outcome.PASSED: ("✓ passed", "green"), Outcome.FAILED: ("✗ failed", "red"),
          Outcome.NOT_CHECKED: ("· not checked", "dim")}
@@ -66,10 +66,9 @@ class ReportView(ModalScreen[None]):
             yield Static(_table(self.report), id="report-table")
 
     def _verdict(self) -> Text:
-        verdict = passed(self.report)
-        return Text.assemble(
-            ("Accepted" if verdict else "Rejected", f"bold {'green' if verdict else 'red'}"),
-            f" — {safe_text(self.subject)}")
+        words, kind = headline(self.report)
+        style = {"accepted": "bold green", "rejected": "bold red"}.get(kind, "bold yellow")
+        return Text.assemble((words, style), f" — {safe_text(self.subject)}")
 
     def on_mount(self) -> None:
         box = self.query_one("#report-box")
