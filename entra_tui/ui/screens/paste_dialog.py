@@ -62,9 +62,10 @@ class TokenTextArea(TextArea):
 
 def inert_paste(text: str) -> str:
     """Pasted text with its line breaks and tabs kept (they separate a header from a token)
-    and every other control, bidi or invisible character shown escaped."""
-    return "\n".join("\t".join(safe_text(part) for part in line.split("\t"))
-                     for line in text.replace("\r\n", "\n").split("\n"))
+    and every other control, bidi or invisible character shown escaped. Terminals and tmux
+    send a bracketed paste's line breaks as CR: \\r\\n, \\r and \\n are all line breaks."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join("\t".join(safe_text(part) for part in line.split("\t")) for line in lines)
 
 
 class PasteDialog(ModalScreen[tuple[PastedToken, DecodedToken] | None]):
