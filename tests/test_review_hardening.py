@@ -7,8 +7,11 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
+from entra_keys_server import TENANT, SigningKey, v2_claims
 from test_token import CLAIMS, make
 
 from entra_tui.commands.decode import DecodeOptions, run_decode
@@ -68,3 +71,26 @@ def test_diff_json_escapes_csi_bidi_and_del() -> None:
     assert printed.isascii() and "\x7f" not in printed and "\x1b" not in printed
     changes = json.loads(printed)["changes"]
     assert [c["new"] for c in changes if c["name"] == "name"] == [hostile]  # same value back
+
+
+@pytest.mark.parametrize(("exp_days", "nbf_days", "code"), [
+    (-30, -31, 5),  # expired a month ago
+    (2, 1, 5),  # not valid until tomorrow
+    (1, -1, 0),  # valid now
+])
+def test_decode_jwks_judges_expired_and_not_yet_valid_tokens(
+        tmp_path: Path, exp_days: int, nbf_days: int, code: int) -> None:
+    key = SigningKey("k1")
+    jwks = tmp_path / "k.json"
+    jwks.write_text(json.dumps({"keys": [key.jwk()]}))
+    now = int(time.time())
+    token = key.sign(v2_claims(TENANT, exp=now + exp_days * 86400, nbf=now + nbf_days * 86400))
+    for options in (DecodeOptions(token=token, jwks=jwks),
+                    DecodeOptions(token=token, jwks=jwks, as_json=True)):
+        out, err = io.StringIO(), io.StringIO()
+        assert run_decode(options, stdout=out, stderr=err) == code, out.getvalue()
+    # Without --verify / --jwks, decode only inspects: exit 0, the State line tells.
+    out = io.StringIO()
+    assert run_decode(DecodeOptions(token=token), stdout=out, stderr=io.StringIO()) == 0
+    if code:
+        assert ("State: expired" if exp_days < 0 else "State: not yet valid") in out.getvalue()

@@ -70,7 +70,7 @@ def run_decode(options: DecodeOptions, stdin: TextIO = sys.stdin,
     if options.verify or options.jwks:
         verification = _verify(token, options)
     report = None
-    if not options.expect.empty or options.verify:
+    if not options.expect.empty or verification is not None:  # asked to judge the token
         from entra_tui.core.validation import validation_report
 
         tenant_ids = None
@@ -142,13 +142,18 @@ def _verify(token: DecodedToken, options: DecodeOptions) -> Any:
 
 
 def _exit_code(verification: Any, report: list[Any] | None, options: DecodeOptions) -> int:
+    """Plain decoding only inspects (0, whatever the token's state). --verify / --jwks ask
+    whether the token can be trusted now: a genuine but expired or not-yet-valid one (beyond
+    the clock skew) fails validation, as it does with any --expect-*."""
     from_state = {"failed": EXIT_SIGNATURE_FAILED, "not checked": EXIT_SIGNATURE_NOT_CHECKED}
     if verification is not None and verification.state.value in from_state:
         return from_state[verification.state.value]
-    if report is not None and not options.expect.empty:
+    if report is not None:
         from entra_tui.core.validation import passed
 
-        if not passed(report):
+        judged = report if not options.expect.empty else \
+            [check for check in report if check.name in ("exp", "nbf")]
+        if not passed(judged):
             return EXIT_VALIDATION_FAILED
     return EXIT_OK
 
