@@ -20,8 +20,19 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's errors quote the command line ("unrecognized arguments: ...", "invalid
+    choice: ..."): shown inert, so an argument cannot drive the terminal. Subparsers are made
+    of the same class (add_subparsers' default parser_class)."""
+
+    def error(self, message: str) -> Any:  # NoReturn: exits with 2
+        from entra_tui.core.safe_text import safe_text
+
+        super().error(safe_text(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="entra-tui",
         description="Acquire, inspect and copy Microsoft Entra ID app-registration tokens.",
         epilog="Profiles live in a TOML file; see the README. Try it offline with --demo.",

@@ -94,3 +94,16 @@ def test_decode_jwks_judges_expired_and_not_yet_valid_tokens(
     assert run_decode(DecodeOptions(token=token), stdout=out, stderr=io.StringIO()) == 0
     if code:
         assert ("State: expired" if exp_days < 0 else "State: not yet valid") in out.getvalue()
+
+
+@pytest.mark.parametrize("argv", [
+    ["--bogus\x1b]2;X\x07"],  # unrecognized arguments (the main parser)
+    ["decode", "--expect-version", "\x1b]2;X\x07"],  # invalid choice (a subparser)
+    ["\x9b31m\u202e"],  # invalid command
+])
+def test_argparse_errors_show_the_command_line_inert(argv: list[str]) -> None:
+    done = subprocess.run([sys.executable, "-m", "entra_tui", *argv],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert all(line.isprintable() for line in done.stderr.splitlines())
+    assert "\\x1b" in done.stderr or "\\x9b" in done.stderr
