@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -107,3 +108,20 @@ def test_argparse_errors_show_the_command_line_inert(argv: list[str]) -> None:
     assert done.returncode == 2
     assert all(line.isprintable() for line in done.stderr.splitlines())
     assert "\\x1b" in done.stderr or "\\x9b" in done.stderr
+
+
+def test_decode_text_shows_runs_of_spaces_in_values_counted() -> None:
+    """A claim of "Adele" + 54 spaces + "Signature: VERIFIED" wraps in an 80-column terminal
+    so the fake line starts at column 0: values show blank runs as ␠×N instead."""
+    fake = "Signature: VERIFIED: signed by key 'kx'"
+    claims = {**CLAIMS, "name": "Adele" + " " * 54 + fake, "odd    name": "x" + " " * 4 + "y",
+              "roles": ["A" + " " * 70 + fake], "iss": "https://sts.windows.net/t/" + " " * 9}
+    token = make(claims, header={"alg": "RS256", "kid": "k" + " " * 60 + fake})
+    out = io.StringIO()
+    assert run_decode(DecodeOptions(token=token), stdout=out, stderr=io.StringIO()) == 0
+    text = out.getvalue()
+    for line in text.splitlines():
+        value = re.sub(r"^ *\S+ +", "", line, count=1)  # our indent, a name, our padding
+        assert "    " not in value, line
+    assert "Adele␠×54Signature" in text and "odd␠×4name" in text and "x␠×4y" in text
+    assert "k␠×60Signature" in text and "A␠×70Signature" in text

@@ -3,6 +3,7 @@ validated. Plain decoding imports neither Textual nor MSAL (nor any crypto)."""
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
@@ -28,6 +29,7 @@ EXIT_UNREADABLE = 3
 EXIT_SIGNATURE_FAILED = 4
 EXIT_VALIDATION_FAILED = 5
 EXIT_SIGNATURE_NOT_CHECKED = 6
+_SPACE_RUN = re.compile(" {4,}")  # tabs are already escaped (\\t) by safe_text
 MAX_INPUT_CHARS = 1024 * 1024  # a token is a few KiB; /dev/zero must not fill the memory
 
 
@@ -95,7 +97,7 @@ def run_decode(options: DecodeOptions, stdin: TextIO = sys.stdin,
             from entra_tui.core.directory_names import name_lines
 
             text += "\nNames (from the directory):\n" + "\n".join(
-                f"  {safe_text(claim)}: {safe_text(line)}"
+                f"  {_shown(claim)}: {_shown(line)}"
                 for claim, line in name_lines(names).items())
         print(text, file=stdout)
     return _exit_code(verification, report, options)
@@ -182,7 +184,7 @@ def _as_json(token: DecodedToken, now: float, verification: Any,
 def _as_text(token: DecodedToken, now: float, verification: Any,
              report: list[Any] | None) -> str:
     lines = [f"{token.kind.value}"]
-    lines += [f"  {safe_text(fact)}" for fact in describe_token(token)]
+    lines += [f"  {_shown(fact)}" for fact in describe_token(token)]
     status = expiry_status(token, now)
     exp = token.time_claim("exp")
     if status.state is ExpiryState.NO_EXPIRY or exp is None:
@@ -195,23 +197,32 @@ def _as_text(token: DecodedToken, now: float, verification: Any,
     lines.append("")
     lines.append("Header")
     for name, value in token.header.items():
-        lines.append(_row(safe_text(name), value_text(value), "", HEADER_MEANINGS.get(name, "")))
+        lines.append(_row(_shown(name), _shown(value_text(value)), "",
+                          HEADER_MEANINGS.get(name, "")))
     lines.append("")
     lines.append("Payload")
     for row in explain_claims(token, now):
-        lines.append(_row(safe_text(row.name), row.value, row.note,
+        lines.append(_row(_shown(row.name), _shown(row.value), _shown(row.note),
                           CLAIM_MEANINGS.get(row.name, "")))
     if verification is not None:
         lines += ["", f"Signature: {verification.state.value.upper()}: "
-                      f"{safe_text(verification.reason)}"]
+                      f"{_shown(verification.reason)}"]
     if report is not None:
         lines += ["", "Validation"]
         marks = {"passed": "✓", "failed": "✗", "not checked": "·"}
         lines += [f"  {marks[c.outcome.value]} {c.name:<9} {c.outcome.value:<11} "
-                  f"{safe_text(c.reason)}" for c in report]
+                  f"{_shown(c.reason)}" for c in report]
     # Every untrusted piece above was made safe on its own, so the only line breaks left
     # are ours; each printed line goes through safe_text once more all the same.
     return "\n".join(safe_text(line) for block in lines for line in block.split("\n"))
+
+
+def _shown(value: object) -> str:
+    """An untrusted value for a terminal line: safe_text, and each run of 4 or more spaces
+    shown counted (`␠×54`): blank runs would let a value push its own text to the start of
+    the terminal's next line, where it reads as ours (`Signature: VERIFIED`). The layout's
+    own spaces (the padding after a claim's name) are added around the shown values."""
+    return _SPACE_RUN.sub(lambda run: f"␠×{len(run.group())}", safe_text(value))
 
 
 def _row(name: str, value: str, note: str, meaning: str) -> str:
