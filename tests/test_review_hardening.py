@@ -17,6 +17,8 @@ from test_token import CLAIMS, make
 
 from entra_tui.commands.decode import DecodeOptions, run_decode
 from entra_tui.commands.diff import run_diff
+from entra_tui.demo import demo_profiles_toml
+from entra_tui.sandbox import Sandbox
 
 TOKEN = make(CLAIMS)
 
@@ -125,3 +127,29 @@ def test_decode_text_shows_runs_of_spaces_in_values_counted() -> None:
         assert "    " not in value, line
     assert "Adele␠×54Signature" in text and "odd␠×4name" in text and "x␠×4y" in text
     assert "k␠×60Signature" in text and "A␠×70Signature" in text
+
+
+@pytest.mark.parametrize("mode", ["print", "json", "copy"])
+def test_token_refuses_an_access_token_with_terminal_escapes(
+        sandbox: Sandbox, mode: str) -> None:
+    from entra_tui.commands.token import run_token
+    from entra_tui.sandbox.faults import HOSTILE_ACCESS_TOKEN, Fault
+
+    config = sandbox.state_dir / "review-profiles.toml"
+    config.write_text(demo_profiles_toml(sandbox))
+    sandbox.faults.clear()
+    sandbox.faults.inject(Fault("hostile_access_token", path_contains="/token"))
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        code = run_token("contoso-orders-sync", config=config, as_json=mode == "json",
+                         copy=mode == "copy", scopes=[], from_env=False, stdout=out,
+                         stderr=err)
+    finally:
+        sandbox.faults.clear()
+    assert code == 1
+    assert "not a token" in err.getvalue()
+    for seen in (out.getvalue(), err.getvalue()):
+        assert "\x1b" not in seen and "PWNED" not in seen and "Y3VybCBl" not in seen
+    assert HOSTILE_ACCESS_TOKEN not in json.dumps(out.getvalue())
+    if mode == "json":
+        assert json.loads(out.getvalue())["ok"] is False

@@ -4,6 +4,7 @@ clipboard; `entra-tui profiles`: list profiles. Errors go to stderr, never a tra
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -22,6 +23,7 @@ from entra_tui.core.profiles import (
 EXIT_OK = 0
 EXIT_FAILED = 1  # the identity provider or the network said no
 EXIT_CONFIG = 3  # the profile (or its secret, password or certificate) cannot be used
+_TOKEN_CHARACTERS = re.compile(r"[A-Za-z0-9._~+/=-]+")  # see token_shaped
 
 
 def run_token(name: str | None, *, config: Path | None, as_json: bool, copy: bool,
@@ -70,6 +72,18 @@ def run_token(name: str | None, *, config: Path | None, as_json: bool, copy: boo
                          "credential": result.credential, "error": _error_json(result.error)},
                         stdout)
         return code
+    if not token_shaped(result.access_token):
+        # A hostile or broken authority could send terminal escapes: not printed, not in
+        # the JSON, not copied, and not echoed in this message either.
+        message = ("the server's access_token is not a token: it holds characters no JWT "
+                   "or opaque token has (only letters, digits and . - _ ~ + / =); not "
+                   "printed. Is the profile's authority the one you meant?")
+        print(f"entra-tui token: {message}", file=stderr)
+        if as_json:
+            _print_json({"profile": profile.name, "ok": False, "exit_code": EXIT_FAILED,
+                         "credential": result.credential,
+                         "error": {"kind": "invalid_token", "summary": message}}, stdout)
+        return EXIT_FAILED
     if copy:
         delay = profiles.ui.clipboard_clear_seconds if profiles is not None \
             else DEFAULT_CLIPBOARD_CLEAR_SECONDS
@@ -79,6 +93,12 @@ def run_token(name: str | None, *, config: Path | None, as_json: bool, copy: boo
     else:
         print(result.access_token, file=stdout)
     return EXIT_OK
+
+
+def token_shaped(token: str) -> bool:
+    """Made only of the characters of a JWT (base64url and dots) or an opaque token (RFC 6750's
+    b64token: base64url plus ~ + / =)."""
+    return _TOKEN_CHARACTERS.fullmatch(token) is not None
 
 
 def sign_in_notice(profile: Profile) -> str:

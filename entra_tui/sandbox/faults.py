@@ -1,13 +1,16 @@
 """Faults the sandbox can inject, per tenant or per request, to show how clients cope with
 a misbehaving identity provider: HTTP errors (with or without Retry-After), slowness, a reset
-connection, malformed JSON, a token response without a token."""
+connection, malformed JSON, a token response without a token, or with a token that carries
+terminal escapes (a hostile or broken custom authority)."""
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
 
-KINDS = ("status", "slow", "reset", "malformed_json", "no_access_token")
+KINDS = ("status", "slow", "reset", "malformed_json", "no_access_token",
+         "hostile_access_token")
+HOSTILE_ACCESS_TOKEN = "eyJ0eXAi.\x1b]52;c;Y3VybCBldmlsLnNofHNo\x07\x1b]2;PWNED\x07.c2ln"
 
 
 @dataclass

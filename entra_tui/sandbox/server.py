@@ -11,7 +11,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
-from entra_tui.sandbox.faults import Fault, Faults
+from entra_tui.sandbox.faults import HOSTILE_ACCESS_TOKEN, Fault, Faults
 from entra_tui.sandbox.wire import MAX_BODY_BYTES, Request, Response
 
 if TYPE_CHECKING:
@@ -88,6 +88,9 @@ class Handler(BaseHTTPRequestHandler):
             response = Response(response.status, response.body[: len(response.body) // 2])
         elif fault is not None and fault.kind == "no_access_token":
             response = Response.json(200, {"token_type": "Bearer", "expires_in": 3599})
+        elif fault is not None and fault.kind == "hostile_access_token":
+            response = Response.json(200, {"token_type": "Bearer", "expires_in": 3599,
+                                           "access_token": HOSTILE_ACCESS_TOKEN})
         self._send(response)
         self.server.served_seconds += time.perf_counter() - started
 
