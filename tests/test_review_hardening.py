@@ -153,3 +153,43 @@ def test_token_refuses_an_access_token_with_terminal_escapes(
     assert HOSTILE_ACCESS_TOKEN not in json.dumps(out.getvalue())
     if mode == "json":
         assert json.loads(out.getvalue())["ok"] is False
+
+
+def test_klipper_is_never_used_its_qdbus_command_line_would_show_the_token(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from entra_tui.core.clipboard import SystemClipboard
+
+    seen = tmp_path / "argv"
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for name in ("klipper", "qdbus"):  # a KDE desktop without xclip, xsel or wl-copy
+        tool = tools / name
+        tool.write_text(f'#!/bin/sh\necho "{name} $*" >> "{seen}"\n')
+        tool.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tools))
+    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    clipboard = SystemClipboard()
+    assert clipboard.copy(TOKEN) is False and not clipboard.available()
+    assert not seen.exists() or TOKEN not in seen.read_text()
+
+
+def test_the_clearing_helper_gets_a_minimal_environment(
+        fake_xclip: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from entra_tui.core.clipboard import clear_later_detached
+
+    monkeypatch.setenv("AZURE_CLIENT_SECRET", "s3cret-for-the-token-only")
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    seen = fake_xclip.parent / "environment"
+    xclip = fake_xclip.parent / "bin" / "xclip"  # the helper's xclip notes its environment
+    xclip.write_text(f'#!/bin/sh\nenv >> "{seen}"\n' + xclip.read_text().split("\n", 1)[1])
+    fake_xclip.write_text(TOKEN)
+    assert clear_later_detached(TOKEN, 0)
+    for _ in range(600):  # until the helper has cleared the clipboard (at most a minute)
+        if fake_xclip.read_text() == "":
+            break
+        time.sleep(0.1)
+    assert fake_xclip.read_text() == ""
+    environment = seen.read_text()
+    assert "AZURE_CLIENT_SECRET" not in environment and "s3cret" not in environment
+    assert "DISPLAY=:99" in environment and "LC_ALL=C.UTF-8" in environment

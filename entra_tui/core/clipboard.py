@@ -61,9 +61,18 @@ class SystemClipboard:
             copy, paste = pyperclip.determine_clipboard()
         except Exception:  # pyperclip probes optional GUI toolkits; any failure means "none"
             return
-        # pyperclip's "no clipboard" stand-in is falsy.
-        if copy:
+        # pyperclip's "no clipboard" stand-in is falsy. Its klipper mechanism (picked when
+        # there is no xclip, xsel or wl-copy) runs `qdbus ... setClipboardContents TEXT`:
+        # the token would be on a command line every local user can read (/proc/PID/cmdline),
+        # so it counts as no clipboard here (the UI then uses OSC 52).
+        if copy and not _on_command_line(copy, pyperclip):
             self._copy, self._paste = copy, paste
+
+
+def _on_command_line(copy: Callable[[str], Any], pyperclip: Any) -> bool:
+    """True for a pyperclip mechanism that passes the text as a program argument."""
+    made_by = getattr(copy, "__qualname__", "").split(".")[0]
+    return made_by == getattr(pyperclip.init_klipper_clipboard, "__name__", "?")
 
 
 class ClipboardGuard:
@@ -126,13 +135,30 @@ def clear_later_detached(text: str, delay_seconds: int) -> bool:
     try:
         helper = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "entra_tui.core.clipboard"], stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True, **options)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True,
+            env=helper_environment(), **options)
         assert helper.stdin is not None
         helper.stdin.write(f"{int(delay_seconds)} {_digest(text).hex()}\n".encode())
         helper.stdin.close()
     except (OSError, ValueError):
         return False
     return True
+
+
+# What the clearing helper (Python and xclip, xsel, wl-copy, pbcopy or the Windows clipboard)
+# needs to find the display and its tools; nothing else: `token env --copy` runs with
+# AZURE_CLIENT_SECRET and the like in its environment, and the helper lives on for minutes.
+HELPER_VARIABLES = ("PATH", "HOME", "USER", "LOGNAME", "DISPLAY", "XAUTHORITY",
+                    "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR", "LANG", "LANGUAGE", "TMPDIR",
+                    "PYTHONPATH", "SYSTEMROOT", "WINDIR", "TEMP", "TMP")
+
+
+def helper_environment() -> dict[str, str]:
+    """The minimal environment the clearing helper is started with."""
+    import os
+
+    return {name: value for name, value in os.environ.items()
+            if name in HELPER_VARIABLES or name.startswith("LC_")}
 
 
 def _clear_later_main() -> None:
