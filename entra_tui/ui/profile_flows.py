@@ -13,6 +13,7 @@ from entra_tui.core.errors import ConfigError
 from entra_tui.core.profile_store import ProfileStore
 from entra_tui.core.safe_text import safe_text
 from entra_tui.ui.inert import inert_lines, inert_markup
+from entra_tui.ui.widgets.profile_list import ProfileList
 
 if TYPE_CHECKING:
     from entra_tui.ui.screens.main import MainScreen
@@ -81,8 +82,8 @@ class ProfileFlows:
 
         def saved(new_name: str | None) -> None:
             if new_name is not None:
-                self.screen.profiles_changed(new_name, f"Profile {safe_text(new_name)} saved to "
-                                                       f"{safe_text(store.path.name)}.")
+                self.changed(new_name, f"Profile {safe_text(new_name)} saved to "
+                                      f"{safe_text(store.path.name)}.")
 
         self.app.push_screen(ProfileEditor(title=inert_markup(title), table=table, name=name,
                                            previous_name=previous_name, path=store.path,
@@ -119,7 +120,7 @@ class ProfileFlows:
             self.app.notify(safe_text(exc), title="Nothing imported", severity="error",
                             timeout=10)
             return
-        self.screen.profiles_changed(
+        self.changed(
             names[0] if names else None,
             f"Imported {len(names)} profile{'s' if len(names) != 1 else ''}: "
             f"{safe_text(', '.join(names))}. Press e to review.")
@@ -138,12 +139,37 @@ class ProfileFlows:
             except (ConfigError, OSError) as exc:
                 self.app.notify(safe_text(exc), title="Profile not deleted", severity="error")
                 return
-            self.screen.profiles_changed(None, f"Profile {safe_text(profile.name)} deleted "
-                                               f"(the previous file is in "
-                                               f"{safe_text(store.path.name)}.bak).")
+            self.changed(None, f"Profile {safe_text(profile.name)} deleted "
+                                f"(the previous file is in "
+                                f"{safe_text(store.path.name)}.bak).")
 
         self.app.push_screen(Confirm(inert_lines(f"Delete profile {profile.name}?",
                                                  f"{profile.tenant} · "
                                                  f"{profile.client_id or profile.flow}"),
                                      "Delete profile"),
                              answered)
+
+    # --- after the file changed ---------------------------------------------------------------
+    def changed(self, select: str | None, message: str) -> None:
+        """The profile file was written: follow it, list it, select `select`."""
+        screen = self.screen
+        self.reconcile()
+        screen.current = None
+        screen.show_profiles()
+        profile_set = self.app.profile_set
+        if select is not None and profile_set is not None:
+            screen.query_one(ProfileList).highlight_profile(select)
+            screen.current = profile_set.get(select)
+        self.app.notify(message)
+
+    def reload(self) -> None:
+        """F5: read the file again and list what it now holds."""
+        if self.app.reload_profiles():
+            self.reconcile()
+        self.screen.show_profiles()
+
+    def reconcile(self) -> None:
+        """The profile file changed: runs of removed or changed profiles stop and go."""
+        screen = self.screen
+        for run in screen.runs.reconcile(self.app.profile_set):
+            screen.acquisition.close_device_code(run)

@@ -11,16 +11,13 @@ directory names) and `profile_flows.py` (the profile file).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
-from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual import events
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape as markup_escape
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Header
@@ -29,11 +26,11 @@ from entra_tui.core.history import InspectedToken, TokenHistory
 from entra_tui.core.masking import Masker
 from entra_tui.core.profiles import Profile
 from entra_tui.core.runs import ProfileRun, Runs
-from entra_tui.core.safe_text import safe_text
 from entra_tui.ui.acquisition import Acquisition
 from entra_tui.ui.doctor_keys import DoctorKeys, NamesFound
 from entra_tui.ui.inspection import Inspection
 from entra_tui.ui.lazy import static_on_first_use
+from entra_tui.ui.main_keys import open_help, palette_commands
 from entra_tui.ui.messages import (
     AcquisitionFinished,
     DeviceCodeShown,
@@ -151,7 +148,6 @@ class MainScreen(Screen[None]):
     TOKEN_ACTIONS = frozenset({"copy_header", "copy_curl", "copy_claim", "verify",
                                "verify_with_file", "validation_report", "raw_view"})
 
-
     def __init__(self, *, classes: str = "") -> None:
         super().__init__(id="_default", classes=classes)
         self.runs = Runs()  # one record per profile: attempts, tokens, requests, refreshes
@@ -222,29 +218,12 @@ class MainScreen(Screen[None]):
         self.current = profile_set.get(name) if name and profile_set else None
         self.update_states()
 
-    # --- palette ------------------------------------------------------------------------
+    # --- palette and help (main_keys.py) --------------------------------------------------
     def system_commands(self) -> Iterator[SystemCommand]:
-        """Every action of this screen and every profile, for the command palette."""
-        profile_set = self.entra.profile_set
-        keymap = dict(profile_set.ui.keymap) if profile_set else {}
-        for binding in self.BINDINGS:
-            if not isinstance(binding, Binding) \
-                    or (binding.id or "").startswith("profiles.jump") \
-                    or binding.action == "quit":
-                continue
-            if binding.id in keymap:  # [ui.keymap]: the user's key
-                binding = dataclasses.replace(binding, key=keymap[binding.id])
-            key = self.app.get_key_display(binding)
-            yield SystemCommand(f"{binding.description} ({key})", binding.tooltip or "",
-                                partial(self.run_action, binding.action))
-        for profile in profile_set.profiles if profile_set else ():
-            # The palette parses titles and help as markup: profile file text is escaped.
-            yield SystemCommand(markup_escape(safe_text(f"Switch to profile {profile.name}")),
-                                markup_escape(safe_text(
-                                    f"{profile.tenant} · {profile.flow}" + (
-                                        f" · {profile.description}" if profile.description
-                                        else ""))),
-                                partial(self.switch_to, profile.name))
+        return palette_commands(self)
+
+    def action_help(self) -> None:
+        open_help(self)
 
     def switch_to(self, name: str) -> None:
         """Select profile `name`, clearing a filter that hides it."""
@@ -443,14 +422,6 @@ class MainScreen(Screen[None]):
     async def action_quit(self) -> None:
         await self.app.action_quit()
 
-    def action_help(self) -> None:
-        from entra_tui.ui.screens.help import HelpScreen
-
-        focused = self.focused.id if self.focused is not None else None
-        self.app.push_screen(HelpScreen([b for b in self.BINDINGS if isinstance(b, Binding)
-                                         and not (b.id or "").startswith("profiles.jump")]
-                                        + [Binding("1-9", "", "Jump to profile n")], focused))
-
     # --- presentation mode ----------------------------------------------------------------
     @property
     def masker(self) -> Masker | None:
@@ -464,23 +435,5 @@ class MainScreen(Screen[None]):
         self.viewing = self.viewing  # drawn again, masked or not
         self.render_current()
 
-    def profiles_changed(self, select: str | None, message: str) -> None:
-        """The profile file was written: follow it, list it, select `select`."""
-        self._reconcile()
-        self.current = None
-        self.show_profiles()
-        profile_set = self.entra.profile_set
-        if select is not None and profile_set is not None:
-            self.query_one(ProfileList).highlight_profile(select)
-            self.current = profile_set.get(select)
-        self.notify(message)
-
     def action_reload_profiles(self) -> None:
-        if self.entra.reload_profiles():
-            self._reconcile()
-        self.show_profiles()
-
-    def _reconcile(self) -> None:
-        """The profile file changed: runs of removed or changed profiles stop and go."""
-        for run in self.runs.reconcile(self.entra.profile_set):
-            self.acquisition.close_device_code(run)
+        self.flows.reload()

@@ -1,0 +1,59 @@
+"""The main screen's keys as the command palette and the F1 help show them, built from its
+one list of bindings (so the footer, the palette and the help never disagree).
+
+The palette names the user's key where `[ui.keymap]` remaps one; everything from the profile
+file is escaped, since the palette parses its titles and help as markup.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.app import SystemCommand
+from textual.binding import Binding
+from textual.markup import escape as markup_escape
+
+from entra_tui.core.safe_text import safe_text
+
+if TYPE_CHECKING:
+    from entra_tui.ui.screens.main import MainScreen
+
+
+def _listed(binding: object) -> bool:
+    """A binding shown by name: the nine profile jumps are one help line ("1-9")."""
+    return isinstance(binding, Binding) and not (binding.id or "").startswith("profiles.jump")
+
+
+def palette_commands(screen: MainScreen) -> Iterator[SystemCommand]:
+    """Every action of `screen` and every profile, for the command palette."""
+    profile_set = screen.entra.profile_set
+    keymap = dict(profile_set.ui.keymap) if profile_set else {}
+    for binding in screen.BINDINGS:
+        if not isinstance(binding, Binding) or not _listed(binding) \
+                or binding.action == "quit":
+            continue
+        if binding.id in keymap:  # [ui.keymap]: the user's key
+            binding = dataclasses.replace(binding, key=keymap[binding.id])
+        key = screen.app.get_key_display(binding)
+        yield SystemCommand(f"{binding.description} ({key})", binding.tooltip or "",
+                            partial(screen.run_action, binding.action))
+    for profile in profile_set.profiles if profile_set else ():
+        yield SystemCommand(markup_escape(safe_text(f"Switch to profile {profile.name}")),
+                            markup_escape(safe_text(
+                                f"{profile.tenant} · {profile.flow}" + (
+                                    f" · {profile.description}" if profile.description
+                                    else ""))),
+                            partial(screen.switch_to, profile.name))
+
+
+def open_help(screen: MainScreen) -> None:
+    """F1 / ?: every key of `screen`, and what its focused pane is for."""
+    from entra_tui.ui.screens.help import HelpScreen
+
+    focused = screen.focused.id if screen.focused is not None else None
+    bindings = [b for b in screen.BINDINGS if isinstance(b, Binding) and _listed(b)]
+    screen.app.push_screen(HelpScreen(bindings + [Binding("1-9", "", "Jump to profile n")],
+                                      focused))
