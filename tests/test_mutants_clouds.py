@@ -59,7 +59,7 @@ def test_guids_and_tenant_ids() -> None:
     (f"https://sts.windows.net/{TID}/v2.0", None),  # v1 host, v2 shape
     (f"https://sts.windows.net/{TID}", None),
     (f"https://STS.windows.net/{TID}/", None),
-    (f"https://sts.windows.net/not_a_tenant/", None),
+    ("https://sts.windows.net/not_a_tenant/", None),
     (f"https://evil.example/{TID}/", None),
     (f"https://sts.windows.net/{TID}/\u200b", None),
     (None, None),

@@ -31,11 +31,11 @@ APP = {"aud": "api://orders", "iss": V2_ISS, "tid": TID, "iat": NOW - 60, "nbf":
 P, F, N = Outcome.PASSED, Outcome.FAILED, Outcome.NOT_CHECKED
 
 
-def report(claims: dict[str, object], expected: Expectations = Expectations(), *,
+def report(claims: dict[str, object], expected: Expectations | None = None, *,
            now: float = NOW, signature: Verification | None = None,
            **options: object) -> dict[str, tuple[Outcome, str]]:
-    checks = validation_report(decode_token(make(claims)), expected, now, signature,
-                               **options)  # type: ignore[arg-type]
+    checks = validation_report(decode_token(make(claims)), expected or Expectations(), now,
+                               signature, **options)  # type: ignore[arg-type]
     return {c.name: (c.outcome, c.reason) for c in checks}
 
 
