@@ -42,6 +42,8 @@ def test_well_known_ids_are_plentiful() -> None:
     ("wids", ["62e90394-69f5-4237-9190-012177145e10", "x"],
      "Global Administrator\nx (unknown role)"),
     ("scp", "User.Read Mail.Send", "2 scopes: • User.Read\n• Mail.Send"),
+    ("scp", "User.Read", "1 scope"),
+    ("scp", " ", "no scopes (an empty scp)"),
 ])
 def test_values_are_made_meaningful(name: str, value: object, note: str) -> None:
     assert explain_claim(name, value, 0).note == note

@@ -124,8 +124,9 @@ def note_for(name: str, value: Any, now: float) -> str:
         return {"app": "app-only token", "user": "delegated (user) token"}.get(str(value), "")
     if name == "scp" and isinstance(value, str):
         scopes = value.split()
-        return f"{len(scopes)} scope{'s' if len(scopes) != 1 else ''}: " + "\n".join(
-            f"• {safe_text(scope)}" for scope in scopes) if len(scopes) > 1 else "1 scope"
+        if len(scopes) < 2:
+            return "1 scope" if scopes else "no scopes (an empty scp)"
+        return f"{len(scopes)} scopes: " + "\n".join(f"• {safe_text(scope)}" for scope in scopes)
     if name in ("aud", "azp", "appid") and isinstance(value, str):
         return app_name(value) or ""
     if name == "wids" and isinstance(value, list):
