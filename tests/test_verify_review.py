@@ -105,3 +105,15 @@ def test_a_weak_rsa_key_vouches_for_nothing(tmp_path: Path) -> None:
     verdict = verify_with_file(decode_token(token), pem)
     assert verdict.state is SignatureState.FAILED
     assert "1024-bit RSA key, too weak" in verdict.reason
+
+
+def test_a_key_file_that_is_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "keys.json"
+    os.mkfifo(fifo)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    token = jwt.encode({"aud": "x"}, key, algorithm="RS256", headers={"kid": "k"})
+    verdict = verify_with_file(decode_token(token), fifo)  # the pytest timeout catches a hang
+    assert verdict.state is SignatureState.NOT_CHECKED
+    assert "not a regular file" in verdict.reason

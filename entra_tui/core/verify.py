@@ -220,17 +220,17 @@ def verify_with_file(token: DecodedToken, path: Path) -> Verification:
     early = precheck(token)
     if early is not None:
         return early
-    try:
-        if not path.is_file():
-            return Verification(SignatureState.NOT_CHECKED, f"{source} is not a regular file")
-        with path.open("rb") as handle:
-            data = handle.read(MAX_KEY_FILE_BYTES + 1)
+    from entra_tui.core.safe_files import NotASmallFile, read_small_file
+
+    try:  # a FIFO swapped in after a check would block the read: one non-blocking open
+        data = read_small_file(path, MAX_KEY_FILE_BYTES)
+    except NotASmallFile as exc:
+        return Verification(SignatureState.NOT_CHECKED, f"{source} is larger than 1 MiB; a "
+                            "key file is a few KiB" if "large" in str(exc) else
+                            f"{source} is not a regular file")
     except OSError as exc:
         return Verification(SignatureState.NOT_CHECKED, f"cannot read {source}: "
                             f"{exc.strerror or type(exc).__name__}")
-    if len(data) > MAX_KEY_FILE_BYTES:
-        return Verification(SignatureState.NOT_CHECKED, f"{source} is larger than 1 MiB; "
-                            "a key file is a few KiB")
     if data.lstrip().startswith(b"{"):
         try:
             return verify_with_jwks(token, json.loads(data), source)
