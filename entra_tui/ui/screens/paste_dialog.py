@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from entra_tui.core.claims_challenge import ClaimsChallenge
 from entra_tui.core.errors import TokenDecodeError
 from entra_tui.core.paste import PastedToken, extract_token
 from entra_tui.core.safe_text import safe_text
@@ -68,7 +69,7 @@ def inert_paste(text: str) -> str:
     return "\n".join("\t".join(safe_text(part) for part in line.split("\t")) for line in lines)
 
 
-class PasteDialog(ModalScreen[tuple[PastedToken, DecodedToken] | None]):
+class PasteDialog(ModalScreen[tuple[PastedToken, DecodedToken] | ClaimsChallenge | None]):
     # Its own CSS, read when it first opens rather than at start-up.
     DEFAULT_CSS = """
     PasteDialog { align: center middle; }

@@ -24,7 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from entra_tui.core.claims import explain_claims
+from entra_tui.core.claims import ClaimRow, explain_claims
 from entra_tui.core.masking import Masker
 from entra_tui.core.safe_text import safe_text
 from entra_tui.core.token import DecodedToken
@@ -223,15 +223,13 @@ class ClaimsTable(ScrollView, can_focus=True):
         value = available * 11 // 20
         return CLAIM_WIDTH, value, available - value
 
-    def _cells(self, explained: object, masker: Masker | None) -> list[Text]:
-        row = explained
+    def _cells(self, row: ClaimRow, masker: Masker | None) -> list[Text]:
         # The name comes from the token too; the value and note are made safe in the core
         # (a note's line breaks are ours, between safe pieces).
         value = _list_lines(self._token.claims.get(row.name) if self._token else None,
-                            self._widths[1]) or row.value  # type: ignore[attr-defined]
-        cells = [Text(safe_text(row.name), style="bold"),  # type: ignore[attr-defined]
-                 _value_cell(value, row.note, masker)]  # type: ignore[attr-defined]
-        claim: str = row.name  # type: ignore[attr-defined]
+                            self._widths[1]) or row.value
+        cells = [Text(safe_text(row.name), style="bold"), _value_cell(value, row.note, masker)]
+        claim = row.name
         named = next((n.get(claim) for t, n in self._named if t is self._token), None)
         if named is not None:
             line = named[1] if masker is not None else named[0]
@@ -267,7 +265,7 @@ class ClaimsTable(ScrollView, can_focus=True):
             self._tops.append(top)
             top += row.height
         self._set_virtual_size()
-        self._header: Strip | None = None
+        self._header = None
 
     def _set_virtual_size(self) -> None:
         height = self._tops[-1] + self._rows[-1].height if self._rows else 0
