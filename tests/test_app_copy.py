@@ -29,8 +29,10 @@ async def test_copy_header_claim_and_curl(demo: tuple[EntraTuiApp, FakeClock]) -
         table.move_cursor(row=0)
         await pilot.press("y")
         assert app.clipboard == token.claims["aud"]
-        await pilot.press("u")
-        assert app.clipboard == curl_command(token)
+        await pilot.press("u")  # the demo's sandbox CA goes with it (profile's ca_bundle)
+        profile = app.profile_set.get(app.viewing.profile_name)  # type: ignore[union-attr]
+        assert app.clipboard == curl_command(token, profile)
+        assert profile is not None and f"--cacert {profile.ca_bundle}" in app.clipboard
         await pilot.press("i")  # app-only: there is no ID token, and it says so
         assert any("No ID token" in n.message for n in app._notifications)
 

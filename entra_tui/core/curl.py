@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import shlex
+from typing import Any
 from urllib.parse import urlsplit
 
 from entra_tui.core.azure_cli import ARM_ENDPOINTS
+from entra_tui.core.errors import ConfigError
 from entra_tui.core.token import DecodedToken
 from entra_tui.core.wellknown import app_name
 
@@ -27,22 +29,43 @@ _ISSUER_CLOUDS = {"login.microsoftonline.us": "usgov", "login.chinacloudapi.cn":
                   "sts.chinacloudapi.cn": "china", "login.partner.microsoftonline.cn": "china"}
 
 
-def curl_command(token: DecodedToken) -> str:
+def curl_command(token: DecodedToken, profile: Any = None) -> str:
     """Graph tokens call /me (delegated) or /organization (app-only); ARM tokens list
     subscriptions in their own cloud; other audiences call the audience when it is a URL,
-    else a placeholder to fill in. Microsoft's URLs come from fixed origins, not the token."""
+    else a placeholder to fill in. Microsoft's URLs come from fixed origins, not the token.
+
+    `profile` is the profile the token was acquired with (None for a pasted token): its
+    configured `graph_endpoint` / `arm_endpoint` (or its cloud's fixed origin) is where the
+    call goes, as for the doctor's test call, and its `ca_bundle` becomes `--cacert`."""
     aud = str(token.claims.get("aud", ""))
     arm_cloud = arm_cloud_of(token)
     if app_name(aud) == "Microsoft Graph":
-        url = f"{GRAPH}/organization" if token.is_app_only else f"{GRAPH}/me"
+        graph = _profile_root(profile, "graph") or GRAPH
+        url = f"{graph}/organization" if token.is_app_only else f"{graph}/me"
     elif arm_cloud is not None:
-        url = ARM_ENDPOINTS[arm_cloud] + ARM_CALL
+        url = (_profile_root(profile, "arm") or ARM_ENDPOINTS[arm_cloud]) + ARM_CALL
     elif aud.startswith("https://"):
         url = aud
     else:
         url = "https://YOUR-API.example/"  # api://... and client ids are not addresses
     header = f"Authorization: Bearer {token.raw}"
-    return f"curl -sS -H {shlex.quote(header)} {shlex.quote(url)}"
+    ca_bundle = getattr(profile, "ca_bundle", None)
+    cacert = f" --cacert {shlex.quote(str(ca_bundle))}" if ca_bundle else ""
+    return f"curl -sS{cacert} -H {shlex.quote(header)} {shlex.quote(url)}"
+
+
+def _profile_root(profile: Any, service: str) -> str | None:
+    """The profile's configured (checked) Graph root plus /v1.0, or ARM root, or its cloud's
+    fixed origin; None without a profile or when the profile names neither (a custom
+    authority without an endpoint): the caller then uses the token's cloud."""
+    if profile is None:
+        return None
+    from entra_tui.core.graph_client import arm_root, graph_root
+
+    try:
+        return graph_root(profile) + "/v1.0" if service == "graph" else arm_root(profile)
+    except ConfigError:
+        return None
 
 
 def arm_cloud_of(token: DecodedToken) -> str | None:

@@ -74,7 +74,8 @@ class Inspection:
         if entry is not None:
             from entra_tui.core.curl import curl_command
 
-            self.screen.entra.copy_secret_text(curl_command(entry.token), "curl command")
+            command = curl_command(entry.token, self._source_profile(entry))
+            self.screen.entra.copy_secret_text(command, "curl command")
 
     def copy_claim(self) -> None:
         entry = self.need_token()
