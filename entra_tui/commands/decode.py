@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
 from entra_tui.core.claims import (
-    CLAIM_MEANINGS,
     HEADER_MEANINGS,
     describe_token,
     explain_claims,
@@ -203,7 +202,7 @@ def _as_text(token: DecodedToken, now: float, verification: Any,
     lines.append("Payload")
     for row in explain_claims(token, now):
         lines.append(_row(_shown(row.name), _shown(row.value), _shown(row.note),
-                          CLAIM_MEANINGS.get(row.name, "")))
+                          row.meaning))
     if verification is not None:
         lines += ["", f"Signature: {verification.state.value.upper()}: "
                       f"{_shown(verification.reason)}"]

@@ -78,6 +78,18 @@ CLAIM_MEANINGS: dict[str, str] = {
     "cnf": "Confirmation key: the token is bound to this key (PoP)",
 }
 
+# What changes in an ID token, from Microsoft's ID token claims reference
+# (https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference): its
+# audience is the client app that signed the user in, not an API.
+ID_TOKEN_MEANINGS: dict[str, str] = {
+    "aud": "Audience: the client app that signed the user in (its application id); "
+           "that app checks this ID token, no API accepts it",
+    "iss": "Issuer: the token service and the tenant the user signed in to",
+    "roles": "App roles assigned to the user in the client app that signed them in",
+    "oid": "Object id of the user in this tenant",
+    "sub": "Subject: stable id of the user, unique to this client app (pairwise)",
+}
+
 HEADER_MEANINGS: dict[str, str] = {
     "typ": "Token type (JWT)",
     "alg": "Signature algorithm (RS256 for Entra)",
@@ -101,11 +113,23 @@ class ClaimRow(NamedTuple):
 
 
 def explain_claims(token: DecodedToken, now: float) -> list[ClaimRow]:
-    return [explain_claim(name, value, now) for name, value in token.claims.items()]
+    """Each claim explained; an ID token's claims get their ID-token meanings (`aud` is the
+    client app that signed the user in, not an API)."""
+    from entra_tui.core.token_story import is_id_token  # token_story imports this module
+
+    id_token = is_id_token(token)
+    return [explain_claim(name, value, now, id_token=id_token)
+            for name, value in token.claims.items()]
 
 
-def explain_claim(name: str, value: Any, now: float) -> ClaimRow:
-    meaning = CLAIM_MEANINGS.get(name, "")
+def claim_meaning(name: str, *, id_token: bool = False) -> str:
+    if id_token and name in ID_TOKEN_MEANINGS:
+        return ID_TOKEN_MEANINGS[name]
+    return CLAIM_MEANINGS.get(name, "")
+
+
+def explain_claim(name: str, value: Any, now: float, *, id_token: bool = False) -> ClaimRow:
+    meaning = claim_meaning(name, id_token=id_token)
     is_time = name in TIME_CLAIMS and isinstance(value, int | float) \
         and not isinstance(value, bool)
     return ClaimRow(name=name, value=value_text(value), note=note_for(name, value, now),
