@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from entra_tui.core.clouds import is_guid, is_tenant_id
-
 DEFAULT_CLOCK_SKEW = 300
 
 
@@ -29,6 +27,8 @@ class Expectations(NamedTuple):
 
 def is_domain(tenant: str | None) -> bool:
     """A verified-domain shape (contoso.com), as `tenant` accepts beside a tenant id."""
+    from entra_tui.core.clouds import is_guid, is_tenant_id  # its patterns: only when asked
+
     return bool(tenant) and is_tenant_id(tenant) and not is_guid(tenant)
 
 
@@ -37,6 +37,8 @@ def domain_tenant(expected: str, tenant_ids: Mapping[str, str] | None) -> str | 
     True when `expected` is no domain (compare it as it is)."""
     if not is_domain(expected):
         return True
+    from entra_tui.core.clouds import is_guid
+
     for domain, tid in (tenant_ids or {}).items():
         if domain.lower() == expected.lower() and is_guid(tid):
             return tid.lower()
