@@ -191,7 +191,8 @@ class Acquisition:
         if waiting and previous is not None:
             diff, note = compare(previous, entry)
             screen.app.push_screen(DiffView(diff, f"{name}: before and after the claims "
-                                                  f"challenge", note))
+                                                  f"challenge", note,
+                                            screen.masker_for(entry.token.claims)))
         elif source != "cache":
             status = fresh_token_status(previous_of(screen.history, entry), entry)
             if status is not None:

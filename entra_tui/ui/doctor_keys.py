@@ -51,10 +51,12 @@ class DoctorKeys:
         run = screen.runs.find(profile.name)
         token = run.token.access_token if run is not None and run.token is not None else None
         failed = run.attempt.error if run is not None and run.attempt is not None else None
+        entry = screen.history.latest_for(profile.name)
         screen.app.push_screen(HealthView(
             profile, screen.entra.profile_set, self.acquire, token, screen.entra.clock,
             test_call_only=test_call_only,
-            correlation_id=failed.correlation_id if failed is not None else None))
+            correlation_id=failed.correlation_id if failed is not None else None,
+            masker=screen.masker_for(entry.token.claims if entry is not None else None)))
 
     def acquire(self, profile: Any) -> Any:
         """For the doctor's worker: app flows through the session (MSAL's cache first); a

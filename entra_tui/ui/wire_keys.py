@@ -34,7 +34,9 @@ class WireKeys:
             return
         from entra_tui.ui.screens.trace_view import TraceView
 
-        screen.app.push_screen(TraceView(trace))
+        entry = screen.history.latest_for(profile.name) if profile is not None else None
+        screen.app.push_screen(TraceView(trace, screen.masker_for(
+            entry.token.claims if entry is not None else None)))
 
     def diff_previous(self) -> None:
         """The shown token against the previous token of the same profile (diff_view.py)."""
@@ -51,7 +53,8 @@ class WireKeys:
         diff, note = compare(previous, entry)
         screen.app.push_screen(DiffView(diff, f"{entry.profile_name}: token "
                                               f"#{screen.history.position(previous)} -> "
-                                              f"#{screen.history.position(entry)}", note))
+                                              f"#{screen.history.position(entry)}", note,
+                                       screen.masker_for(entry.token.claims)))
 
     def claims_challenge(self, challenge: ClaimsChallenge) -> None:
         """A pasted WWW-Authenticate challenge: offer a fresh token asked with its claims;

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from entra_tui.core.masking import Masker
 from entra_tui.core.safe_text import safe_text
 from entra_tui.core.token_diff import TokenDiff
 
@@ -29,12 +30,15 @@ class DiffView(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,equals_sign", "close", "Close", id="diff.close"),
                 Binding("c", "copy", "Copy the comparison", id="diff.copy")]
 
-    def __init__(self, diff: TokenDiff, title: str, note: str | None = None) -> None:
+    def __init__(self, diff: TokenDiff, title: str, note: str | None = None,
+                 masker: Masker | None = None) -> None:
         super().__init__()
         self.diff = diff
         self.title_text = title
         self.note = note
-        self.lines = ([note, ""] if note else []) + diff.lines()
+        # Presentation mode (a masker given): shown and copied with people's details hidden.
+        lines = ([note, ""] if note else []) + diff.lines()
+        self.lines = [masker.apply(line) for line in lines] if masker is not None else lines
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="diff-box"):

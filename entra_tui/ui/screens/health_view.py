@@ -21,7 +21,9 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from entra_tui.core.masking import Masker
 from entra_tui.core.safe_text import safe_text
+from entra_tui.ui.masked import mask_rich
 
 STYLES = {"ok": ("✓", "green"), "info": ("·", "dim"), "warning": ("!", "yellow"),
           "problem": ("✗", "bold red"), "not checked": ("?", "dim italic")}
@@ -50,7 +52,8 @@ class HealthView(ModalScreen[None]):
 
     def __init__(self, profile: Any, profiles: Any, acquire: Callable[[Any], Any],
                  token: str | None, clock: Callable[[], float], *,
-                 test_call_only: bool = False, correlation_id: str | None = None) -> None:
+                 test_call_only: bool = False, correlation_id: str | None = None,
+                 masker: Masker | None = None) -> None:
         super().__init__()
         self.profile = profile
         self.profiles = profiles
@@ -60,6 +63,7 @@ class HealthView(ModalScreen[None]):
         self.test_call_only = test_call_only
         self.correlation_id = correlation_id  # the last failed attempt's: its sign-in is read
         self.report: Any = None
+        self.masker = masker  # presentation mode: people's details hidden, as in the panes
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="health-box"):
@@ -89,7 +93,8 @@ class HealthView(ModalScreen[None]):
 
     def on_health_checked(self, message: HealthChecked) -> None:
         self.report = message.report
-        self.query_one("#health-body", Static).update(render_report(message.report))
+        self.query_one("#health-body", Static).update(
+            mask_rich(render_report(message.report), self.masker))
 
     def action_recheck(self) -> None:
         self.query_one("#health-body", Static).update(Text(self._waiting(), style="italic"))

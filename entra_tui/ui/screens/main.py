@@ -12,7 +12,7 @@ directory names) and `profile_flows.py` (the profile file).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 from textual.app import ComposeResult, SystemCommand
@@ -428,6 +428,10 @@ class MainScreen(Screen[None]):
         if not self.presentation:
             return None
         return Masker(self.viewing.token.claims if self.viewing else None)
+
+    def masker_for(self, claims: Any) -> Masker | None:
+        """In presentation mode, a masker that knows `claims`' people (None when off)."""
+        return Masker(claims) if self.presentation else None
 
     def watch_presentation(self, on: bool) -> None:
         self.claims_table.set_presentation(on)

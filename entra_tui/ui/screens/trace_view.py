@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from entra_tui.core.masking import Masker
 from entra_tui.core.trace import Trace
 
 
@@ -24,12 +25,15 @@ class TraceView(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,w", "close", "Close", id="trace.close"),
                 Binding("c", "copy", "Copy the trace (redacted)", id="trace.copy")]
 
-    def __init__(self, trace: Trace) -> None:
+    def __init__(self, trace: Trace, masker: Masker | None = None) -> None:
         super().__init__()
         self.trace = trace
+        self.masker = masker
         # Rendered (and redacted) once, here: a trace is drawn when someone asks to see it,
-        # never while tokens are being acquired.
-        self.text = trace.render()
+        # never while tokens are being acquired. In presentation mode (a masker given) what is
+        # shown and copied hides e-mails, addresses and ids, as the main panes do.
+        rendered = trace.render()
+        self.text = masker.apply(rendered) if masker is not None else rendered
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="trace-box"):
@@ -45,7 +49,8 @@ class TraceView(ModalScreen[None]):
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.text)
-        self.notify("Wire trace copied (secrets and tokens redacted).", timeout=4)
+        masked = ", personal details masked" if self.masker is not None else ""
+        self.notify(f"Wire trace copied (secrets and tokens redacted{masked}).", timeout=4)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,0 +1,52 @@
+"""Fixes from a new user's trial of the demo: presentation mode reaches every view, the token
+summary keeps its verdict, custom keys are shown everywhere, modals hide main keys, and a
+too-small terminal takes no keys."""
+
+from __future__ import annotations
+
+from conftest import SIZE, FakeClock, wait_until
+from textual.widgets import Static
+
+from entra_tui.ui.app import EntraTuiApp
+from entra_tui.ui.screens.health_view import HealthView
+from entra_tui.ui.screens.trace_view import TraceView
+from entra_tui.ui.widgets.profile_list import ProfileList
+
+
+async def test_presentation_mode_masks_the_test_call_and_the_wire_trace(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    """m hides people in T/H (Graph's /me answer) and in the wire trace (shown and copied),
+    with the same masker as the main panes."""
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one(ProfileList).highlight_profile("contoso-graph-device")
+        await pilot.press("a")
+        await wait_until(pilot, lambda: app.viewing is not None
+                         and app.viewing.profile_name == "contoso-graph-device", timeout=30)
+        await pilot.press("T")
+        await pilot.pause()
+        view = app.screen
+        assert isinstance(view, HealthView)
+        await wait_until(pilot, lambda: view.report is not None, timeout=30)
+        await pilot.pause()
+        assert "adele" in view.plain.lower()  # the unmasked view shows the person
+        await pilot.press("escape", "m", "T")
+        await pilot.pause()
+        view = app.screen
+        assert isinstance(view, HealthView)
+        await wait_until(pilot, lambda: view.report is not None, timeout=30)
+        await pilot.pause()
+        text = view.plain
+        assert "HTTP 200" in text and "‹e-mail›" in text
+        assert "adele" not in text.lower() and "Vance" not in text, text
+        await pilot.press("escape", "w")
+        await pilot.pause()
+        trace = app.screen
+        assert isinstance(trace, TraceView)
+        assert "127.0.0.1" not in trace.text and "https://‹IP›:" in trace.text
+        assert "adele" not in trace.text.lower()
+        shown = str(trace.query_one("#trace-text", Static).content)
+        assert "127.0.0.1" not in shown and "adele" not in shown.lower()
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard == trace.text
