@@ -21,9 +21,14 @@ def segment(data: object) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
 
+# As long as a real RS256 signature with a 2048-bit key (256 bytes: 342 base64url characters),
+# so test tokens are not told as cut short; the bytes are not a valid signature.
+SIGNATURE = base64.urlsafe_b64encode(bytes(range(256))).rstrip(b"=").decode()
+
+
 def make(claims: dict[str, object], header: dict[str, object] | None = None) -> str:
     header = header or {"typ": "JWT", "alg": "RS256", "kid": "k1"}
-    return f"{segment(header)}.{segment(claims)}.c2lnbmF0dXJl"
+    return f"{segment(header)}.{segment(claims)}.{SIGNATURE}"
 
 
 NOT_UTF8 = base64.urlsafe_b64encode(b"\xff\xfe").decode()

@@ -122,6 +122,11 @@ def decode_token(raw: str) -> DecodedToken:
         raise TokenDecodeError("this is an encrypted token (JWE, five parts); only its "
                                "intended recipient can read the claims", kind=TokenKind.ENCRYPTED)
     if len(parts) != 3:
+        if parts[0].startswith("eyJ") and len(parts) == 1:
+            # A JWT header alone (e.g. the first 60 characters of a token), not opaque.
+            raise TokenDecodeError("this looks like a JWT cut short: it starts like a JWT "
+                                   "header (\"eyJ\") but has no payload or signature (a JWT "
+                                   "is header.payload.signature); copy it again whole")
         if parts[0].startswith("eyJ") and len(parts) in (2, 4):
             # "eyJ" is base64url for '{"': a JWT header, so a part went missing or came extra.
             raise TokenDecodeError(f"this looks like a JWT cut short or joined to something "

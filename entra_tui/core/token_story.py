@@ -40,6 +40,11 @@ ARM_AUDIENCES = frozenset({
     "https://management.chinacloudapi.cn/",
 })
 ACCESS_TOKEN_CLAIMS = ("scp", "appid", "azp", "idtyp")
+# An RSA signature is as long as the key: 256 bytes (2048 bits, what Entra signs with) is 342
+# base64url characters, a 4096-bit key 683; anything shorter was cut off somewhere (samples in
+# Microsoft's docs end after ~19 characters). RFC 7518 section 3.3 asks for 2048 bits or more.
+RSA_ALGORITHMS = frozenset({"RS256", "RS384", "RS512", "PS256", "PS384", "PS512"})
+RSA_2048_SIGNATURE_CHARS = 342
 
 
 class Issuer(NamedTuple):
@@ -122,6 +127,9 @@ def tell(token: DecodedToken) -> list[str]:
         if issuer.family == "entra_elsewhere":
             facts.append(f"Issued by {_origin(claims['iss'])}, not a Microsoft host "
                          "(a sandbox, private cloud or proxy)")
+        mismatch = _issuer_tenant_mismatch(claims) if issuer.family == "entra" else None
+        if mismatch:
+            facts.append(mismatch)
     aud = claims.get("aud")
     if isinstance(aud, str):
         named = app_name(aud)
@@ -146,12 +154,41 @@ def tell(token: DecodedToken) -> list[str]:
     if "nonce" in token.header and aud in GRAPH_AUDIENCES:
         facts.append("Has a nonce in the header (Microsoft Graph): only Graph can verify "
                      "its signature")
+    short = _short_signature(token)
+    if short:
+        facts.append(short)
     capabilities = claims.get("xms_cc")
     if isinstance(capabilities, list) and any(str(c).lower() == "cp1" for c in capabilities):
         facts.append("CAE token (xms_cc: cp1): the client handles claims challenges, so a "
                      "CAE-enabled API may accept it for up to 28 h, and revokes it at once "
                      "(401 with a claims challenge) when the user's sessions are revoked")
     return facts
+
+
+def _short_signature(token: DecodedToken) -> str:
+    """A fact, not a verdict: an RSA signature shorter than a 2048-bit key's."""
+    alg = token.header.get("alg")
+    length = len(token.signature.rstrip("="))
+    if alg not in RSA_ALGORITHMS or not 0 < length < RSA_2048_SIGNATURE_CHARS:
+        return ""
+    return (f"The signature part is {length} characters; an {alg} signature is "
+            f"{RSA_2048_SIGNATURE_CHARS} (2048-bit key) or more: the token was probably "
+            "cut short")
+
+
+def _issuer_tenant_mismatch(claims: dict[str, Any]) -> str:
+    """Entra's issuer names the tenant that issued the token (`/{tenant}/` or
+    `/{tenant}/v2.0`), the same directory `tid` names; say so when they differ."""
+    iss, tid = claims.get("iss"), claims.get("tid")
+    if not isinstance(iss, str) or not isinstance(tid, str) or not tid:
+        return ""
+    try:
+        segment = urlsplit(iss).path.strip("/").split("/")[0]
+    except ValueError:
+        return ""
+    if not segment or segment.lower() == tid.lower():
+        return ""
+    return f"The issuer's tenant {segment} differs from tid {tid}"
 
 
 def _client_fact(client: str, claims: dict[str, Any]) -> str:
