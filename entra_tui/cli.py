@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "profile cannot be used.")
     token.add_argument("profile", nargs="?", help="profile name; 'env' reads AZURE_* like "
                                                   "azure-identity's EnvironmentCredential")
+    token.set_defaults(usage_error=token.error)  # no profile and no --from-env: exit 2
     token.add_argument("--json", action="store_true",
                        help="print the token with expiry, source and a claims summary")
     token.add_argument("--copy", action="store_true", help="copy instead of printing")
@@ -168,6 +169,9 @@ def _main(argv: list[str] | None) -> int:
         return run_sandbox(as_json=args.json)
     if args.command == "token":
         from entra_tui.commands.token import run_token
+
+        if not args.profile and not args.from_env:  # a usage error, as README's table says
+            args.usage_error("name a profile (see `entra-tui profiles`), or use --from-env")
 
         return run_token(args.profile, config=args.config, as_json=args.json, copy=args.copy,
                          scopes=args.scope, from_env=args.from_env, trace=args.trace)

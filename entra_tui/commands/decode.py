@@ -115,11 +115,11 @@ def _names(token: DecodedToken, options: DecodeOptions, stderr: TextIO) -> Any:
     """The token's GUIDs named through Microsoft Graph (MSAL and requests load only here)."""
     from entra_tui.core.directory_names import NameCache, graph_access, resolve_names
     from entra_tui.core.errors import ConfigError
-    from entra_tui.core.profiles import default_config_path, load_profiles
+    from entra_tui.core.profiles import load_named_profiles
     from entra_tui.core.session import SessionManager
 
     try:
-        profiles = load_profiles(options.config or default_config_path())
+        profiles = load_named_profiles(options.config)
     except ConfigError as exc:
         print(f"entra-tui decode: names: {safe_text(exc)}", file=stderr)
         return resolve_names(token.claims, str(exc), NameCache())

@@ -35,10 +35,10 @@ def run_doctor_command(name: str, *, config: Path | None, as_json: bool,
 
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     from entra_tui.core.expectations import Expectations
-    from entra_tui.core.profiles import default_config_path, load_profiles
+    from entra_tui.core.profiles import load_named_profiles
 
     try:
-        profiles = load_profiles(config or default_config_path())
+        profiles = load_named_profiles(config)
         profile = profiles.get(name)
         if profile is None:
             known = ", ".join(profiles.names()) or "none"

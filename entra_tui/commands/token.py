@@ -16,8 +16,7 @@ from entra_tui.core.profiles import (
     DEFAULT_CLIPBOARD_CLEAR_SECONDS,
     Profile,
     ProfileSet,
-    default_config_path,
-    load_profiles,
+    load_named_profiles,
 )
 
 EXIT_OK = 0
@@ -161,9 +160,8 @@ def _error_json(error: object) -> dict[str, object]:
 
 def run_profiles(*, config: Path | None, as_json: bool, stdout: TextIO = sys.stdout,
                  stderr: TextIO = sys.stderr) -> int:
-    path = config or default_config_path()
     try:
-        profiles = load_profiles(path, keep_broken=True)
+        profiles = load_named_profiles(config, keep_broken=True)
     except ConfigError as exc:
         print(f"entra-tui profiles: {safe_text(exc)}", file=stderr)
         return EXIT_CONFIG
@@ -173,12 +171,12 @@ def run_profiles(*, config: Path | None, as_json: bool, stdout: TextIO = sys.std
              "authority": p.authority, "scopes": list(p.scopes),
              "credential": p.credential_summary} for p in profiles.profiles]
     if as_json:
-        print(json.dumps({"path": str(path), "profiles": rows,
+        print(json.dumps({"path": str(profiles.path), "profiles": rows,
                           "broken": [{"name": b.name, "error": str(b.error)}
                                      for b in profiles.broken]}, indent=2), file=stdout)
         return EXIT_OK
     if not rows:
-        print(f"No profiles in {safe_text(path)}.", file=stdout)
+        print(f"No profiles in {safe_text(profiles.path)}.", file=stdout)
     for row in rows:
         name, tenant = safe_text(row["name"]), safe_text(row["tenant"])
         print(f"{name:<28} {row['flow']:<18} {tenant}  {safe_text(row['client_id'])}",
@@ -194,7 +192,7 @@ def _resolve(name: str | None, config: Path | None, from_env: bool,
         return profile_from_environment(scopes), None
     if not name:
         raise ConfigError("name a profile (see `entra-tui profiles`), or use --from-env")
-    profiles = load_profiles(config or default_config_path(), keep_broken=True)
+    profiles = load_named_profiles(config, keep_broken=True)
     profile = profiles.get(name)
     broken = profiles.broken_profile(name)
     if profile is None and broken is not None:

@@ -167,6 +167,21 @@ def default_config_path() -> Path:
     return user_config_path("entra-tui", appauthor=False) / "profiles.toml"
 
 
+def load_named_profiles(config: Path | None, *, keep_broken: bool = False) -> ProfileSet:
+    """The profiles a command uses: `config` (--config), else $ENTRA_TUI_CONFIG, else the
+    default file. Only the default file may be missing ("no profiles yet"): a file the user
+    named, on the command line or in the variable, that does not exist is a mistake (a typo,
+    the wrong folder) and is said to be one, not read as an empty file."""
+    named_by = "--config" if config is not None else (
+        f"${CONFIG_ENV_VAR}" if os.environ.get(CONFIG_ENV_VAR) else None)
+    path = config if config is not None else default_config_path()
+    profiles = load_profiles(path, keep_broken=keep_broken)
+    if named_by is not None and not profiles.exists:
+        raise ConfigError(f"no such profile file (named by {named_by}); check the path, "
+                          "or leave it out to use the default file", path=str(path))
+    return profiles
+
+
 def load_profiles(path: Path, *, keep_broken: bool = False) -> ProfileSet:
     """Read and check every profile in `path`; a missing file is an empty set, not an error.
     With `keep_broken`, a profile that cannot be used is set aside (`ProfileSet.broken`)
