@@ -4,13 +4,14 @@ too-small terminal takes no keys."""
 
 from __future__ import annotations
 
-from conftest import SIZE, FakeClock, wait_until
+from conftest import SIZE, FakeClock, acquire, wait_until
 from textual.widgets import Static
 
 from entra_tui.ui.app import EntraTuiApp
 from entra_tui.ui.screens.health_view import HealthView
 from entra_tui.ui.screens.trace_view import TraceView
 from entra_tui.ui.widgets.profile_list import ProfileList
+from entra_tui.ui.widgets.token_summary import TokenSummary
 
 
 async def test_presentation_mode_masks_the_test_call_and_the_wire_trace(
@@ -50,3 +51,46 @@ async def test_presentation_mode_masks_the_test_call_and_the_wire_trace(
         await pilot.press("c")
         await pilot.pause()
         assert app.clipboard == trace.text
+
+
+def summary_on_screen(app: EntraTuiApp) -> str:
+    """The summary's lines as drawn in its region (what the user can see)."""
+    summary = app.query_one(TokenSummary)
+    return "\n".join(summary.render_line(y).text.rstrip() for y in range(summary.size.height))
+
+
+async def test_token_summary_keeps_its_verdict_and_signature_in_sight(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    """At 80x24 and at 120x40 the summary of a Graph token, cut or not, shows where it came
+    from, App-only/Delegated and the Signature line; a cut says so with "…". v's result is
+    also notified."""
+    app, _ = demo
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one(ProfileList).highlight_profile("contoso-graph-app")
+        await pilot.pause()
+        await acquire(pilot, app)
+        await pilot.pause()
+        shown = summary_on_screen(app)
+        lines = shown.splitlines()
+        assert lines[0].startswith("Acquired") or "contoso-graph-app" in lines[0], shown
+        assert "App-only" in shown and "Signature: not checked" in shown, shown
+        assert len(app.query_one(TokenSummary).plain.splitlines()) == 3
+        if "Entra" not in shown or "…" in shown:
+            assert "…" in shown, shown
+        await pilot.press("v")
+        await wait_until(pilot, lambda: app.viewing is not None
+                         and app.viewing.verification is not None, timeout=30)
+        await pilot.pause()
+        # A Graph token carries a nonce: only Graph can verify it, and the summary says why.
+        state = app.viewing.verification.state.value  # type: ignore[union-attr]
+        shown = summary_on_screen(app)
+        assert f"Signature: {state}: " in shown and "App-only" in shown, shown
+        assert any(n.startswith(f"Signature: {state}: ") for n in notes(app)), notes(app)
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        shown = summary_on_screen(app)
+        assert "App-only" in shown and f"Signature: {state}: " in shown, shown
+
+
+def notes(app: EntraTuiApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]

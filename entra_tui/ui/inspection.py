@@ -190,6 +190,14 @@ class Inspection:
         if target is not None:
             target.verification = message.verification
         screen.render_summary()
+        # Said briefly too: the summary's Signature line may be out of sight (a small pane).
+        verification = message.verification
+        state = verification.state.value
+        note = f"Signature: {state}: {verification.reason}"
+        masker = screen.masker
+        screen.app.notify(masker.apply(note) if masker is not None else note, timeout=6,
+                          severity={"verified": "information", "failed": "error"}.get(
+                              state, "warning"))
 
     def validation_report(self) -> None:
         entry = self.need_token()

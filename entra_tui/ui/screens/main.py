@@ -194,6 +194,7 @@ class MainScreen(Screen[None]):
                         f"{MIN_HEIGHT}). Make the window larger, or press q to quit.")
         self.set_class(small, "-too-small")
         self.profiles_pane.fit_width()
+        self.query_one(TokenSummary).fit_height(height)
 
     def on_mount(self) -> None:
         self.query_one("#acquire").border_title = "Acquisition"
