@@ -4,11 +4,13 @@ too-small terminal takes no keys."""
 
 from __future__ import annotations
 
-from conftest import SIZE, FakeClock, acquire, wait_until
+from conftest import SIZE, FakeClock, acquire, text_of, wait_until
 from textual.widgets import Static
+from textual.widgets._footer import FooterKey
 
 from entra_tui.ui.app import EntraTuiApp
 from entra_tui.ui.screens.health_view import HealthView
+from entra_tui.ui.screens.help import HelpScreen
 from entra_tui.ui.screens.trace_view import TraceView
 from entra_tui.ui.widgets.profile_list import ProfileList
 from entra_tui.ui.widgets.token_summary import TokenSummary
@@ -94,3 +96,38 @@ async def test_token_summary_keeps_its_verdict_and_signature_in_sight(
 
 def notes(app: EntraTuiApp) -> list[str]:
     return [str(n.message) for n in app._notifications]
+
+
+async def test_remapped_keys_show_in_the_footer_help_and_hint(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    """[ui.keymap] token.acquire = "g": the footer keeps `g Acquire` at 80 columns (in its
+    place, not dropped), F1 lists g for Acquire and the Acquisition pane says "Press g"."""
+    app, _ = demo
+    assert app.profile_set is not None
+    path = app.profile_set.path
+    path.write_text(path.read_text() + '\n[ui.keymap]\ntoken.acquire = "g"\n')
+    from entra_tui.core.profiles import load_profiles
+
+    remapped = EntraTuiApp(profiles=load_profiles(path), session=app.session, clock=app.clock,
+                           on_first_frame=app._on_first_frame)
+    async with remapped.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: remapped.current is not None)
+        await pilot.pause()
+        keys = [(k.key_display, k.description) for k in remapped.screen.query(FooterKey)]
+        assert ("g", "Acquire") in keys and ("a", "Acquire") not in keys, keys
+        assert keys[0] == ("g", "Acquire"), keys  # first, as in the screen's bindings
+        hint = text_of(remapped, "#acquire-status")
+        assert hint == "Press g or Enter to acquire a token.", hint
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(remapped.screen, HelpScreen)
+        rows = help_rows(remapped.screen)
+        assert ("g", "Acquire") in rows and ("a", "Acquire") not in rows, rows
+        for extra in ("Tab", "Ctrl+P", "Ctrl+Q", "Enter"):
+            assert extra in [key for key, _ in rows], rows
+
+
+def help_rows(screen: HelpScreen) -> list[tuple[str, str]]:
+    table = screen.query_one("#help-keys", Static).content
+    keys, names = table.columns[0]._cells, table.columns[1]._cells  # type: ignore[union-attr]
+    return [(str(k), str(n)) for k, n in zip(keys, names, strict=True)]

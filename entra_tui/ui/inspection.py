@@ -9,7 +9,7 @@ there is none, and `need_token` says so if one is pressed anyway.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from entra_tui.core.expectations import Expectations
 from entra_tui.core.safe_text import safe_text
@@ -195,9 +195,11 @@ class Inspection:
         state = verification.state.value
         note = f"Signature: {state}: {verification.reason}"
         masker = screen.masker
+        severity: Literal["information", "warning", "error"] = (
+            "information" if state == "verified" else "error" if state == "failed"
+            else "warning")
         screen.app.notify(masker.apply(note) if masker is not None else note, timeout=6,
-                          severity={"verified": "information", "failed": "error"}.get(
-                              state, "warning"))
+                          severity=severity)
 
     def validation_report(self) -> None:
         entry = self.need_token()

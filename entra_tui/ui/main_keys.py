@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.app import SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.markup import escape as markup_escape
 
@@ -27,16 +27,37 @@ def _listed(binding: object) -> bool:
     return isinstance(binding, Binding) and not (binding.id or "").startswith("profiles.jump")
 
 
+def user_binding(app: App[object], binding: Binding) -> Binding:
+    """`binding` with the user's key(s) where `[ui.keymap]` remaps it."""
+    profile_set = getattr(app, "profile_set", None)
+    keymap = dict(profile_set.ui.keymap) if profile_set else {}
+    if binding.id in keymap:
+        return dataclasses.replace(binding, key=keymap[binding.id])
+    return binding
+
+
+def user_keys(app: App[object], binding_id: str) -> list[str]:
+    """How the footer writes each key of the main screen's binding `binding_id` (the user's
+    keys where remapped), e.g. ["a"] or ["g"]."""
+    from entra_tui.ui.screens.main import MainScreen
+
+    binding = next((b for b in MainScreen.BINDINGS if isinstance(b, Binding)
+                    and b.id == binding_id), None)
+    if binding is None:
+        return []
+    binding = user_binding(app, binding)
+    return [app.get_key_display(dataclasses.replace(binding, key=key.strip()))
+            for key in binding.key.split(",") if key.strip()]
+
+
 def palette_commands(screen: MainScreen) -> Iterator[SystemCommand]:
     """Every action of `screen` and every profile, for the command palette."""
     profile_set = screen.entra.profile_set
-    keymap = dict(profile_set.ui.keymap) if profile_set else {}
     for binding in screen.BINDINGS:
         if not isinstance(binding, Binding) or not _listed(binding) \
                 or binding.action == "quit":
             continue
-        if binding.id in keymap:  # [ui.keymap]: the user's key
-            binding = dataclasses.replace(binding, key=keymap[binding.id])
+        binding = user_binding(screen.app, binding)  # [ui.keymap]: the user's key
         key = screen.app.get_key_display(binding)
         yield SystemCommand(f"{binding.description} ({key})", binding.tooltip or "",
                             partial(screen.run_action, binding.action))
@@ -54,6 +75,20 @@ def open_help(screen: MainScreen) -> None:
     from entra_tui.ui.screens.help import HelpScreen
 
     focused = screen.focused.id if screen.focused is not None else None
-    bindings = [b for b in screen.BINDINGS if isinstance(b, Binding) and _listed(b)]
-    screen.app.push_screen(HelpScreen(bindings + [Binding("1-9", "", "Jump to profile n")],
-                                      focused))
+    bindings = [user_binding(screen.app, b) for b in screen.BINDINGS
+                if isinstance(b, Binding) and _listed(b)]
+    screen.app.push_screen(HelpScreen(bindings + EXTRA_HELP, focused))
+
+
+# Keys the main screen's bindings do not hold (Textual's own, or a pane's), for the help.
+EXTRA_HELP = [
+    Binding("1-9", "", "Jump to profile n"),
+    Binding("enter", "", "Acquire (in the list)", key_display="Enter",
+            tooltip="Enter on the highlighted profile acquires a token for it"),
+    Binding("tab", "", "Next pane", key_display="Tab",
+            tooltip="Moves the focus between the profile list, the error panel and the "
+                    "claims; Shift+Tab goes back"),
+    Binding("ctrl+p", "", "Command palette", key_display="Ctrl+P",
+            tooltip="Search every action and profile by name"),
+    Binding("ctrl+q", "", "Quit", key_display="Ctrl+Q", tooltip="Quit from anywhere"),
+]

@@ -87,8 +87,15 @@ class AcquirePane(Vertical):
         if self._working:
             return self._spinner_text()
         if result is None:
-            return Text.assemble(("Press ", "dim"), ("a", "bold"), (" or ", "dim"),
-                                 ("Enter", "bold"), (" to acquire a token.", "dim"))
+            from entra_tui.ui.main_keys import user_keys
+
+            hint = Text.assemble(("Press ", "dim"))
+            for number, key in enumerate(user_keys(self.app, "token.acquire") + ["Enter"]):
+                if number:  # the user's key(s) from [ui.keymap], then the list's Enter
+                    hint.append(" or ", style="dim")
+                hint.append(safe_text(key), style="bold")
+            hint.append(" to acquire a token.", style="dim")
+            return hint
         when = datetime.fromtimestamp(result.acquired_at).strftime("%H:%M:%S")
         if result.ok:
             text = Text.assemble(("✓ ", "bold green"), "Token from ",

@@ -7,6 +7,7 @@ columns). This one drops keys from the end of the list until the rest fit, but a
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -29,6 +30,11 @@ class FittingFooter(Footer):
         widgets = list(super().compose())
         keys = [w for w in widgets if isinstance(w, FooterKey)
                 and "-command-palette" not in w.classes]
+        # In the screen's own order: a key the user remapped ([ui.keymap]) comes last in
+        # Textual's list and would be the first to go. A focused pane's keys stay first.
+        order = {b.action: n for n, b in reversed(list(enumerate(self.screen.BINDINGS)))
+                 if isinstance(b, Binding)}
+        keys.sort(key=lambda k: order.get(k.action, -1))
         width = self.size.width or self.app.size.width  # before its first layout: the app's
         room = width - PALETTE_WIDTH
         self._fitted_width = width
@@ -38,8 +44,8 @@ class FittingFooter(Footer):
                 break
             keys.remove(droppable[-1])
         kept = set(map(id, keys))
-        shown = [w for w in widgets if not isinstance(w, FooterKey) or id(w) in kept
-                 or "-command-palette" in w.classes]
+        shown = keys + [w for w in widgets if not isinstance(w, FooterKey)
+                        or id(w) not in kept and "-command-palette" in w.classes]
         self.styles.grid_size_columns = len(keys)
         yield from shown
 
