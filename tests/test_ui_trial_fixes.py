@@ -11,6 +11,8 @@ from textual.widgets._footer import FooterKey
 from entra_tui.ui.app import EntraTuiApp
 from entra_tui.ui.screens.health_view import HealthView
 from entra_tui.ui.screens.help import HelpScreen
+from entra_tui.ui.screens.main import MainScreen
+from entra_tui.ui.screens.raw_view import RawView
 from entra_tui.ui.screens.trace_view import TraceView
 from entra_tui.ui.widgets.profile_list import ProfileList
 from entra_tui.ui.widgets.token_summary import TokenSummary
@@ -131,3 +133,41 @@ def help_rows(screen: HelpScreen) -> list[tuple[str, str]]:
     table = screen.query_one("#help-keys", Static).content
     keys, names = table.columns[0]._cells, table.columns[1]._cells  # type: ignore[union-attr]
     return [(str(k), str(n)) for k, n in zip(keys, names, strict=True)]
+
+
+async def test_a_dialog_hides_main_keys_and_esc_in_the_list_clears_the_filter(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    """With the claims focused, the raw view's footer shows no `y Copy claim`; after
+    `/ word Enter`, Esc in the list clears the filter (and does nothing else)."""
+    app, _ = demo
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.current is not None)
+        await acquire(pilot, app)
+        app.set_focus(app.query_one("#claims"))
+        await pilot.pause()
+        assert "Copy claim" in footer_descriptions(app)  # the claims' own key, on the screen
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, RawView)
+        assert footer_descriptions(app) == [], footer_descriptions(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Copy claim" in footer_descriptions(app)
+        profile_list = app.query_one(ProfileList)
+        everyone = len(profile_list.ordered)
+        await pilot.press("slash", *"fabrikam", "enter")
+        await pilot.pause()
+        assert app.focused is profile_list and len(profile_list.ordered) < everyone
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: len(profile_list.ordered) == everyone)
+        assert profile_list.needle == "" and app.focused is profile_list
+        assert not app.query_one("#profile-filter").display
+        await pilot.press("escape")  # no filter: Esc is the screen's again (nothing to cancel)
+        await pilot.pause()
+        assert len(profile_list.ordered) == everyone
+
+
+def footer_descriptions(app: EntraTuiApp) -> list[str]:
+    """The keys on the main screen's footer (under a dialog too), palette left out."""
+    main = next(s for s in app.screen_stack if isinstance(s, MainScreen))
+    return [k.description for k in main.query(FooterKey) if "-command-palette" not in k.classes]

@@ -30,6 +30,8 @@ class FittingFooter(Footer):
         widgets = list(super().compose())
         keys = [w for w in widgets if isinstance(w, FooterKey)
                 and "-command-palette" not in w.classes]
+        if not self.screen.is_active:  # under a dialog: its keys are not this screen's
+            keys = []
         # In the screen's own order: a key the user remapped ([ui.keymap]) comes last in
         # Textual's list and would be the first to go. A focused pane's keys stay first.
         order = {b.action: n for n, b in reversed(list(enumerate(self.screen.BINDINGS)))

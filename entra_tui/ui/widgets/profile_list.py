@@ -89,6 +89,8 @@ class ProfileList(ScrollView, can_focus=True):
         Binding("home", "move_to(0)", "First", show=False, id="profile.first"),
         Binding("end", "move_to(-1)", "Last", show=False, id="profile.last"),
         Binding("enter", "select", "Acquire", show=False, id="profile.select"),
+        # Only while a filter is on (check_action): otherwise Esc is the screen's (Cancel).
+        Binding("escape", "clear_filter", "Clear filter", id="profile.clear_filter"),
     ]
     COMPONENT_CLASSES = {"profile-list--cursor", "profile-list--hover"}
     DEFAULT_CSS = """
@@ -108,6 +110,17 @@ class ProfileList(ScrollView, can_focus=True):
         def __init__(self, name: str) -> None:
             super().__init__()
             self.name = name
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return bool(self.needle)
+        return True
+
+    def action_clear_filter(self) -> None:
+        """Esc in the list while a filter is on: the filter is cleared (and closed), the
+        highlighted profile stays highlighted (the pane lists everything on the box's Changed)."""
+        for box in self.screen.query(ProfileFilter):
+            box.action_close()
 
     def __init__(self, *, id: str | None = None,  # noqa: A002 - Textual's naming
                  on_highlight: Callable[[str | None], None] | None = None) -> None:
