@@ -171,3 +171,36 @@ def footer_descriptions(app: EntraTuiApp) -> list[str]:
     """The keys on the main screen's footer (under a dialog too), palette left out."""
     main = next(s for s in app.screen_stack if isinstance(s, MainScreen))
     return [k.description for k in main.query(FooterKey) if "-command-palette" not in k.classes]
+
+
+async def test_too_small_terminal_takes_no_keys_but_quit_and_help(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    """At 60x20 ("Terminal too small") `5 a`, Enter or ↓ do nothing unseen; F1 still helps;
+    made large again, the keys and the focus come back."""
+    app, _ = demo
+    async with app.run_test(size=(60, 20)) as pilot:
+        await wait_until(pilot, lambda: app.current is not None)
+        await pilot.pause()
+        assert app.screen.has_class("-too-small")
+        first = app.current.name  # type: ignore[union-attr]
+        await pilot.press("5", "a", "enter", "down", "j", "A", "slash", "x")
+        await pilot.pause(0.3)
+        assert app.current.name == first and not app.attempts and not app.working  # type: ignore[union-attr]
+        assert footer_descriptions(app) and set(footer_descriptions(app)) <= {"Quit", "Help"}
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        assert not app.screen.has_class("-too-small")
+        assert isinstance(app.focused, ProfileList)
+        await pilot.press("down")
+        await pilot.pause()
+        assert app.current.name != first  # type: ignore[union-attr]
+        await pilot.resize_terminal(60, 20)  # small again, the list focused
+        await pilot.pause()
+        now = app.current.name  # type: ignore[union-attr]
+        await pilot.press("down", "enter", "a")
+        await pilot.pause(0.3)
+        assert app.current.name == now and not app.attempts  # type: ignore[union-attr]

@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Header
 
 from entra_tui.core.history import InspectedToken, TokenHistory
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from entra_tui.ui.app import EntraTuiApp
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24  # the README's minimum; below it the panes do not fit
+KEYS_WHEN_TOO_SMALL = frozenset({"quit", "help"})
 HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
 
@@ -153,6 +155,7 @@ class MainScreen(Screen[None]):
         self.runs = Runs()  # one record per profile: attempts, tokens, requests, refreshes
         self.history = TokenHistory()
         self.verifying: set[int] = set()  # tokens whose signature is being checked
+        self._focus_before_small: Widget | None = None  # focus to give back when big again
         self.acquisition = Acquisition(self)  # a, A, Esc, x, auto-refresh, worker results
         self.inspection = Inspection(self)  # copy, paste, raw, verify, report, presentation
         self.wire = WireKeys(self)  # w, =, R and the claims challenge
@@ -164,6 +167,8 @@ class MainScreen(Screen[None]):
         showing none of them."""
         if not self.is_active:
             return False
+        if self.has_class("-too-small") and action not in KEYS_WHEN_TOO_SMALL:
+            return False  # nothing acts unseen: only quit and help while the panes are hidden
         return None if action in self.TOKEN_ACTIONS and self.viewing is None else True
 
     @property
@@ -188,11 +193,20 @@ class MainScreen(Screen[None]):
         """Below the minimum size, say so instead of squeezing panes out of sight."""
         width, height = event.size
         small = width < MIN_WIDTH or height < MIN_HEIGHT
+        was_small = self.has_class("-too-small")
+        if small and not was_small:  # the panes hide: so does the focus (their keys with it)
+            self._focus_before_small = self.focused
+            self.set_focus(None)
+        elif was_small and not small and self._focus_before_small is not None:
+            self.set_focus(self._focus_before_small)
+            self._focus_before_small = None
         if small or self.query("#too-small"):
             note = static_on_first_use(self, "too-small", before=self.query_one("#body"))
             note.update(f"Terminal too small: {width}x{height} (need {MIN_WIDTH}x"
                         f"{MIN_HEIGHT}). Make the window larger, or press q to quit.")
         self.set_class(small, "-too-small")
+        if small != was_small:
+            self.refresh_bindings()
         self.profiles_pane.fit_width()
         self.query_one(TokenSummary).fit_height(height)
 
