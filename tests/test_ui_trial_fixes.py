@@ -14,6 +14,7 @@ from entra_tui.ui.screens.help import HelpScreen
 from entra_tui.ui.screens.main import MainScreen
 from entra_tui.ui.screens.raw_view import RawView
 from entra_tui.ui.screens.trace_view import TraceView
+from entra_tui.ui.widgets.claims_table import ClaimsTable
 from entra_tui.ui.widgets.profile_list import ProfileList
 from entra_tui.ui.widgets.token_summary import TokenSummary
 
@@ -204,3 +205,30 @@ async def test_too_small_terminal_takes_no_keys_but_quit_and_help(
         await pilot.press("down", "enter", "a")
         await pilot.pause(0.3)
         assert app.current.name == now and not app.attempts  # type: ignore[union-attr]
+
+
+async def test_tenant_headings_cut_with_an_ellipsis_and_claim_names_whole_when_wide(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    """At 80x24 a tenant heading longer than the list ends in "…" (never cut by the edge);
+    at 200x60 the claim column fits `preferred_username` on one line."""
+    app, _ = demo
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.current is not None)
+        await pilot.pause()
+        profile_list = app.query_one(ProfileList)
+        width = profile_list.scrollable_content_region.width
+        tenants = {p.tenant for p in profile_list.ordered}
+        headings = [text.plain for name, text in profile_list._rows if name is None]
+        assert headings and any(len(t) > width for t in tenants)
+        for heading in headings:
+            assert len(heading) <= width, (heading, width)
+            assert heading in tenants or heading.endswith("…"), heading
+        app.query_one(ProfileList).highlight_profile("contoso-adele-ropc")
+        await acquire(pilot, app)
+        await pilot.resize_terminal(200, 60)
+        await pilot.pause()
+        table = app.query_one(ClaimsTable)
+        assert "preferred_username" in app.viewing.token.claims  # type: ignore[union-attr]
+        drawn = [table.render_line(y).text for y in range(table.size.height)]
+        assert any("preferred_username" in line for line in drawn), drawn
+        assert table._widths[0] == len("preferred_username")

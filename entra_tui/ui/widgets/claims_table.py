@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable
+from itertools import islice
 from typing import Any
 
 from rich.cells import cell_len
@@ -29,9 +30,11 @@ from entra_tui.core.masking import Masker
 from entra_tui.core.safe_text import safe_text
 from entra_tui.core.token import DecodedToken
 
-CLAIM_WIDTH = 12
+CLAIM_WIDTH = 12  # the claim column's least width (most names are shorter)
+MAX_CLAIM_WIDTH = 24  # and its most: as wide as the longest name, up to a fifth of the table
 WIDE_ENOUGH_FOR_MEANING = 72
 MAX_SHOWN_CHARS = 2000
+MAX_NAMES = 500  # claim names measured for the claim column (a hostile token has many)
 HEADINGS = ("Claim", "Value", "Meaning")
 
 
@@ -146,7 +149,7 @@ class ClaimsTable(ScrollView, can_focus=True):
             current = self._kept[0]
             current.cursor_row, current.scroll_y = self.cursor_row, self.scroll_offset.y
             current.times_refreshed_at = self.times_refreshed_at
-        widths = self._column_widths()
+        widths = self._column_widths(token)
         kept = next((k for k in self._kept if k.token is token and k.widths == widths
                      and k.presentation == self.presentation), None)
         if kept is None:
@@ -212,16 +215,22 @@ class ClaimsTable(ScrollView, can_focus=True):
     def _masker(self) -> Masker | None:
         return Masker(self._token.claims) if self.presentation and self._token else None
 
-    def _column_widths(self) -> tuple[int, int, int]:
-        """(claim, value, meaning) widths filling the table; meaning 0 when too narrow."""
+    def _column_widths(self, token: DecodedToken | None) -> tuple[int, int, int]:
+        """(claim, value, meaning) widths filling the table; meaning 0 when too narrow. The
+        claim column is as wide as `token`'s longest claim name, within CLAIM_WIDTH and
+        MAX_CLAIM_WIDTH and a fifth of the table ("preferred_username" whole at 200 columns,
+        not "preferred_us" / "ername")."""
         width = self.size.width
         columns = 3 if width >= WIDE_ENOUGH_FOR_MEANING else 2
+        longest = max((cell_len(safe_text(name)) for name in islice(token.claims, MAX_NAMES)
+                       if isinstance(name, str)), default=0) if token is not None else 0
+        claim = max(CLAIM_WIDTH, min(longest, MAX_CLAIM_WIDTH, width // 5))
         # Each column has one cell of padding either side; keep room for the scrollbar.
-        available = max(20, width - CLAIM_WIDTH - 2 * columns - 2)
+        available = max(20, width - claim - 2 * columns - 2)
         if columns == 2:
-            return CLAIM_WIDTH, available, 0
+            return claim, available, 0
         value = available * 11 // 20
-        return CLAIM_WIDTH, value, available - value
+        return claim, value, available - value
 
     def _cells(self, row: ClaimRow, masker: Masker | None) -> list[Text]:
         # The name comes from the token too; the value and note are made safe in the core
@@ -242,7 +251,7 @@ class ClaimsTable(ScrollView, can_focus=True):
         return cells
 
     def _rebuild(self) -> None:
-        self._widths = self._column_widths()
+        self._widths = self._column_widths(self._token)
         self.times_refreshed_at = self._clock()
         masker = self._masker()
         self._rows = [] if self._token is None else [
@@ -282,7 +291,7 @@ class ClaimsTable(ScrollView, can_focus=True):
         self.virtual_size = size
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._column_widths() != self._widths:
+        if self._column_widths(self._token) != self._widths:
             self._kept = []  # built for the old width
             self.show_token(self._token)
 

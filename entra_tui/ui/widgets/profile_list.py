@@ -150,7 +150,7 @@ class ProfileList(ScrollView, can_focus=True):
         self.ordered = [p for group in groups.values() for p in group]
         rows: list[tuple[str | None, Text]] = []
         for tenant, members in groups.items():
-            rows.append((None, Text(shorten(safe_text(tenant), HEADING_WIDTH),
+            rows.append((None, Text(shorten(safe_text(tenant), self._row_width()),
                                     style="bold cyan")))
             rows.extend((p.name, self._prompt(p)) for p in members)
         self._rows = rows
