@@ -20,7 +20,6 @@ from entra_tui.core.profiles import Profile
 from entra_tui.core.safe_text import safe_text
 from entra_tui.ui.widgets.text_lines import own_style
 
-HEADING_WIDTH = 24
 # Rows are padded to this before the first layout: the pane is 32 wide and its border and the
 # list's padding take 4, so the first resize finds them right and need not rebuild.
 DEFAULT_WIDTH = 28
