@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the local Entra-compatible sandbox tenant for curl, MSAL or "
                     "azure-identity. Prints authorities, the CA bundle and demo credentials.")
     sandbox.add_argument("--json", action="store_true", help="print one JSON object")
+    sandbox.add_argument("--write-profiles", metavar="PATH", type=Path,
+                         help="also write a profile file for this sandbox (the demo's "
+                              "profiles) to PATH, for --config PATH; valid while it runs")
     decode = commands.add_parser(
         "decode", help="explain a token (from the argument or stdin); verify and validate it",
         description="Decode a JWT without a browser: header, payload with explanations, "
@@ -166,7 +169,7 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "sandbox":
         from entra_tui.commands.sandbox import run_sandbox
 
-        return run_sandbox(as_json=args.json)
+        return run_sandbox(as_json=args.json, write_profiles=args.write_profiles)
     if args.command == "token":
         from entra_tui.commands.token import run_token
 

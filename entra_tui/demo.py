@@ -54,7 +54,10 @@ def prepare_demo(*, device_auto_approve_after: float | None = 4.0,
     return DemoEnvironment(sandbox=sandbox, profiles_path=path)
 
 
-def demo_profiles_toml(sandbox: SandboxLayout) -> str:
+def demo_profiles_toml(sandbox: SandboxLayout, *, absolute_secrets: bool = False) -> str:
+    """The demo's profile file. Its secret files sit in the sandbox's folder, referenced
+    relative to it (`file:secrets/...`); with `absolute_secrets` the references are absolute,
+    for a profile file written anywhere else (`entra-tui sandbox --write-profiles PATH`)."""
     contoso, fabrikam = TENANTS
     orders_sync, billing, cli_tool, orders_api, deploy_bot, legacy_job = contoso.clients[:6]
     inventory = fabrikam.clients[0]
@@ -74,6 +77,7 @@ def demo_profiles_toml(sandbox: SandboxLayout) -> str:
     os.environ[FABRIKAM_SECRET_ENV] = inventory.secret or ""
     host = sandbox.base_url
     ca = sandbox.ca_path
+    secrets = secrets_dir.as_posix() if absolute_secrets else "secrets"
     # The sign-in pages ask Megan Bowen for an MFA code; her "authenticator app" is this line.
     browser_description = ("Interactive browser sign-in (PKCE); your browser will warn about "
                            f"the sandbox CA. Megan Bowen's MFA code: {sandbox.mfa_code}")
@@ -92,7 +96,7 @@ tenant = "{contoso.domain}"
 client_id = "{orders_sync.client_id}"
 flow = "client_secret"
 scopes = ["api://contoso-orders/.default"]
-secret = "file:secrets/orders-sync"
+secret = "file:{secrets}/orders-sync"
 authority_host = "{host}"
 ca_bundle = "{ca}"
 
@@ -123,7 +127,7 @@ tenant = "{contoso.domain}"
 client_id = "{orders_sync.client_id}"
 flow = "client_secret"
 scopes = ["api://contoso-orders/.default"]
-secret = "file:secrets/orders-sync-wrong"
+secret = "file:{secrets}/orders-sync-wrong"
 authority_host = "{host}"
 ca_bundle = "{ca}"
 
@@ -143,7 +147,7 @@ client_id = "{orders_api.client_id}"
 flow = "on_behalf_of"
 assertion_profile = "contoso-ops-device"
 scopes = ["api://contoso-billing/Billing.Read"]
-secret = "file:secrets/orders-api"
+secret = "file:{secrets}/orders-api"
 authority_host = "{host}"
 ca_bundle = "{ca}"
 
@@ -153,7 +157,7 @@ tenant = "{contoso.domain}"
 client_id = "{cli_tool.client_id}"
 flow = "username_password"
 username = "{adele.upn}"
-password = "file:secrets/adele-password"
+password = "file:{secrets}/adele-password"
 scopes = ["api://contoso-orders/Orders.Read"]
 authority_host = "{host}"
 ca_bundle = "{ca}"
@@ -174,7 +178,7 @@ tenant = "{contoso.domain}"
 client_id = "{billing.client_id}"
 flow = "client_certificate"
 certificate = "{sandbox.pfx_path(billing.slug)}"
-certificate_password = "file:secrets/billing-pfx-password"
+certificate_password = "file:{secrets}/billing-pfx-password"
 send_certificate_chain = true
 scopes = ["api://contoso-orders/.default"]
 authority_host = "{host}"
@@ -213,7 +217,7 @@ ca_bundle = "{ca}"
 description = "An app whose only secret has expired: shows AADSTS7000222"
 tenant = "{contoso.domain}"
 client_id = "{legacy_job.client_id}"
-secret = "file:secrets/legacy-job"
+secret = "file:{secrets}/legacy-job"
 scopes = ["api://contoso-orders/.default"]
 authority_host = "{host}"
 ca_bundle = "{ca}"
@@ -224,7 +228,7 @@ tenant = "{contoso.domain}"
 client_id = "{directory_reader.client_id}"
 flow = "client_secret"
 scopes = ["https://graph.microsoft.com/.default"]
-secret = "file:secrets/directory-reader"
+secret = "file:{secrets}/directory-reader"
 authority_host = "{host}"
 ca_bundle = "{ca}"
 
@@ -234,7 +238,7 @@ tenant = "{contoso.domain}"
 client_id = "{arm_deployer.client_id}"
 flow = "client_secret"
 scopes = ["https://management.azure.com/.default"]
-secret = "file:secrets/arm-deployer"
+secret = "file:{secrets}/arm-deployer"
 authority_host = "{host}"
 ca_bundle = "{ca}"
 
@@ -253,7 +257,7 @@ tenant = "{contoso.domain}"
 client_id = "{orders_sync.client_id}"
 flow = "client_secret"
 scopes = ["api://contoso-reports/.default"]
-secret = "file:secrets/orders-sync"
+secret = "file:{secrets}/orders-sync"
 authority_host = "{host}"
 ca_bundle = "{ca}"
 
@@ -289,7 +293,7 @@ tenant = "{fabrikam.domain}"
 client_id = "{partner_portal.client_id}"
 flow = "client_secret"
 scopes = ["api://fabrikam-inventory/.default"]
-secret = "file:secrets/partner-portal"
+secret = "file:{secrets}/partner-portal"
 authority_host = "{host}"
 ca_bundle = "{ca}"
 """

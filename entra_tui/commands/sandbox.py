@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+import shlex
 import signal
 import sys
 import threading
+from pathlib import Path
 
 EXIT_OK = 0
+EXIT_CANNOT_WRITE = 3  # --write-profiles: the file cannot be written (or is not ours)
+# The first line of a file --write-profiles wrote: only such a file is ever replaced.
+WRITTEN_MARK = "# Written by `entra-tui sandbox --write-profiles`; replaced on each run.\n"
 
 
 STOP_SIGNALS = ("SIGTERM", "SIGHUP")  # and SIGINT, which Python raises as KeyboardInterrupt
 
 
-def run_sandbox(*, as_json: bool) -> int:
+def run_sandbox(*, as_json: bool, write_profiles: Path | None = None) -> int:
     from entra_tui.sandbox import Sandbox
 
     # SIGTERM (a supervisor, `timeout`, `kill`) and SIGHUP (the terminal closed) stop as
@@ -27,6 +32,12 @@ def run_sandbox(*, as_json: bool) -> int:
         sandbox = Sandbox(device_poll_interval=2)
         sandbox.start()
         info = sandbox_info(sandbox)
+        if write_profiles is not None:
+            problem = write_profile_file(sandbox, write_profiles)
+            if problem:
+                print(f"entra-tui sandbox: {problem}", file=sys.stderr)
+                return EXIT_CANNOT_WRITE
+            info["profiles_file"] = str(write_profiles)
         if as_json:
             print(json.dumps(info, indent=2))
         else:
@@ -46,6 +57,35 @@ def run_sandbox(*, as_json: bool) -> int:
 
 def _exit(*_: object) -> None:
     raise SystemExit(EXIT_OK)
+
+
+def write_profile_file(sandbox: object, path: Path) -> str:
+    """Write the demo's profiles for this sandbox to `path` (the same generator `--demo`
+    uses; secrets stay in the sandbox's folder, referenced by absolute `file:` paths). Only a
+    new file or one written here before is replaced, in one step: a user's own profile file
+    is never overwritten. Returns what went wrong, or ''."""
+    from entra_tui.core.safe_files import atomic_write
+    from entra_tui.core.safe_text import safe_text
+    from entra_tui.demo import demo_profiles_toml
+
+    shown = safe_text(path)
+    mark = WRITTEN_MARK.encode()
+    try:
+        with path.open("rb") as existing:
+            ours = existing.read(len(mark)) == mark
+    except FileNotFoundError:
+        ours = True
+    except OSError as exc:
+        return f"cannot write {shown}: {safe_text(exc.strerror or exc)}"
+    if not ours:
+        return (f"not writing {shown}: it exists and is not a profile file written by "
+                "`entra-tui sandbox --write-profiles`; name a new file")
+    try:
+        text = demo_profiles_toml(sandbox, absolute_secrets=True)  # type: ignore[arg-type]
+        atomic_write(path, WRITTEN_MARK + text)
+    except OSError as exc:
+        return f"cannot write {shown}: {safe_text(exc.strerror or exc)}"
+    return ""
 
 
 def sandbox_info(sandbox: object) -> dict[str, object]:
@@ -112,6 +152,18 @@ def describe_sandbox(info: dict[str, object]) -> str:
     identity = info["managed_identity"]
     lines.append(f"Managed identity: IDENTITY_ENDPOINT={identity['IDENTITY_ENDPOINT']} "  # type: ignore[index]
                  f"IDENTITY_HEADER={identity['IDENTITY_HEADER']}")  # type: ignore[index]
+    if "profiles_file" in info:
+        from entra_tui.demo import FABRIKAM_SECRET_ENV
+
+        fabrikam = info["tenants"][1]["apps"][0]  # type: ignore[index]
+        from entra_tui.core.safe_text import safe_text
+
+        config = safe_text(shlex.quote(str(info["profiles_file"])))
+        lines += ["", f"Profiles for this sandbox (valid while it runs): entra-tui --config "
+                      f"{config} profiles (or token NAME, doctor NAME)",
+                  f"  the fabrikam-inventory and fabrikam-wrong-scope profiles read: export "
+                  f"{FABRIKAM_SECRET_ENV}={fabrikam['client_secret']}",
+                  "  contoso-webapp-mi reads IDENTITY_ENDPOINT and IDENTITY_HEADER (above)."]
     lines.append("MSAL needs instance_discovery=False and a requests session trusting the CA "
                  "bundle. Ctrl-C stops.")
     return "\n".join(lines)
