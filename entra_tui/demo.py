@@ -289,7 +289,7 @@ ca_bundle = "{ca}"
 
 [profiles.fabrikam-partner-portal]
 description = "A multi-tenant app from Contoso, consented in Fabrikam: Fabrikam's grants"
-tenant = "{fabrikam.domain}"
+tenant = "{fabrikam.tenant_id}"
 client_id = "{partner_portal.client_id}"
 flow = "client_secret"
 scopes = ["api://fabrikam-inventory/.default"]
