@@ -228,6 +228,14 @@ def test_hostile_text_from_the_directory_is_inert(tmp_path: Path) -> None:
     text = out.getvalue()
     assert "\x1b" not in text and "\u202e" not in text and "\\x1b" in text
     assert "\nSignature: VERIFIED" not in text
+    # --json: the one inert JSON sink; a reader gets the server's exact text back.
+    from entra_tui.commands.doctor import print_json_report
+
+    json_out = io.StringIO()
+    print_json_report(report, json_out)
+    raw = json_out.getvalue()
+    assert raw.isascii() and "\x1b" not in raw and "\x7f" not in raw
+    assert json.loads(raw)["profile"] == "p\x1b]2;x\x07"
 
 
 def decode(*args: str, **options: object) -> tuple[int, str, str]:

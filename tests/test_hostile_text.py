@@ -93,7 +93,7 @@ secret = "env:NO_SUCH_SECRET_VARIABLE"
 scopes = ["api://orders/.default"]
 """
 PROFILES = """
-[profiles."evil[/]\\u001b]2;pwned\\u0007\\u202e"]
+[profiles."evil[/]\\u001b]2;pwned\\u0007\\u202e\\u007f"]
 tenant = "2d9f4b6a-8c1e-4f3a-b5d7-0e2c4a6b8d10"
 client_id = "c0a1b2c3-d4e5-4f60-8a7b-9c0d1e2f3a4b"
 flow = "client_secret"

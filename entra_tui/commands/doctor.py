@@ -9,14 +9,13 @@ through `safe_text`; no token or secret is ever printed.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
 from typing import Any, TextIO
 
 from entra_tui.core.errors import ConfigError
-from entra_tui.core.safe_text import safe_text
+from entra_tui.core.safe_text import inert_json, safe_text
 
 EXIT_UNUSABLE = 3
 TAGS = {"ok": "ok", "info": "info", "warning": "warning", "problem": "FIX",
@@ -47,8 +46,8 @@ def run_doctor_command(name: str, *, config: Path | None, as_json: bool,
     except ConfigError as exc:
         print(f"entra-tui doctor: {safe_text(exc)}", file=stderr)
         if as_json:
-            print(json.dumps({"profile": safe_text(name), "exit_code": EXIT_UNUSABLE,
-                              "error": safe_text(exc)}, indent=2), file=stdout)
+            print(inert_json({"profile": name, "exit_code": EXIT_UNUSABLE,
+                              "error": str(exc)}), file=stdout)
         return EXIT_UNUSABLE
     acquire = _acquirer(profiles, stderr)
     report = run_doctor(
@@ -57,7 +56,7 @@ def run_doctor_command(name: str, *, config: Path | None, as_json: bool,
                             audiences=tuple(expect_audiences or ())),
         fail_within_days=fail_within_days, test_call=test_call)
     if as_json:
-        print(json.dumps(_inert(report.as_json()), indent=2, ensure_ascii=True), file=stdout)
+        print_json_report(report, stdout)
     else:
         print_report(report, stdout)
     return report.exit_code
@@ -82,14 +81,9 @@ def _acquirer(profiles: Any, stderr: TextIO) -> Any:
     return acquire
 
 
-def _inert(value: Any) -> Any:
-    if isinstance(value, str):
-        return safe_text(value)
-    if isinstance(value, dict):
-        return {safe_text(k): _inert(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_inert(v) for v in value]
-    return value
+def print_json_report(report: Any, out: TextIO) -> None:
+    """The report as JSON through the one inert JSON sink: exact values, escaped."""
+    print(inert_json(report.as_json()), file=out)
 
 
 def print_report(report: Any, out: TextIO) -> None:

@@ -3,14 +3,12 @@ clipboard; `entra-tui profiles`: list profiles. Errors go to stderr, never a tra
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from entra_tui.core.claims import printable as safe_text  # the one safe-text function
 from entra_tui.core.errors import ConfigError
 from entra_tui.core.profiles import (
     DEFAULT_CLIPBOARD_CLEAR_SECONDS,
@@ -18,6 +16,7 @@ from entra_tui.core.profiles import (
     ProfileSet,
     load_named_profiles,
 )
+from entra_tui.core.safe_text import inert_json, safe_text  # the one safe-text function
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # the identity provider or the network said no
@@ -138,7 +137,7 @@ def _copy(name: str, token: str, delay: int, stderr: TextIO) -> int:
 
 
 def _print_json(data: object, stdout: TextIO) -> None:
-    print(json.dumps(data, indent=2), file=stdout)
+    print(inert_json(data), file=stdout)  # server and profile text: DEL escaped too
 
 
 def _error_json(error: object) -> dict[str, object]:
@@ -171,9 +170,9 @@ def run_profiles(*, config: Path | None, as_json: bool, stdout: TextIO = sys.std
              "authority": p.authority, "scopes": list(p.scopes),
              "credential": p.credential_summary} for p in profiles.profiles]
     if as_json:
-        print(json.dumps({"path": str(profiles.path), "profiles": rows,
-                          "broken": [{"name": b.name, "error": str(b.error)}
-                                     for b in profiles.broken]}, indent=2), file=stdout)
+        _print_json({"path": str(profiles.path), "profiles": rows,
+                     "broken": [{"name": b.name, "error": str(b.error)}
+                                for b in profiles.broken]}, stdout)
         return EXIT_OK
     if not rows:
         print(f"No profiles in {safe_text(profiles.path)}.", file=stdout)

@@ -40,9 +40,9 @@ def safe_text(text: object) -> str:
 
 def inert_json(data: object, indent: int | None = 2) -> str:
     """JSON with every non-ASCII and control character escaped (`\\u202e`, `\\u009b`): a
-    terminal or a log shows it inert, and any JSON reader gets the same text back. DEL is
-    ASCII, so json leaves it raw; it can only occur inside strings, where `\\u007f` means
-    the same."""
+    terminal or a log shows it inert, and any JSON reader gets the same text back. The one
+    function every JSON printer calls (decode, diff, doctor, token, the raw view); DEL is
+    escaped by `ensure_ascii` already, the replace keeps it so whatever json does."""
     import json  # only the callers that print JSON pay for it
 
     return json.dumps(data, indent=indent, ensure_ascii=True).replace("\x7f", "\\u007f")
