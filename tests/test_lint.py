@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # A ratchet: lower it whenever errors are fixed (the target is 0); never raise it.
-MYPY_KNOWN_ERRORS = 33
+MYPY_KNOWN_ERRORS = 15
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

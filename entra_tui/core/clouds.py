@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import TypeGuard
 
 CLOUD_HOSTS: dict[str, str] = {
     "public": "https://login.microsoftonline.com",
@@ -57,7 +60,7 @@ _ORIGIN = re.compile(r"https://([a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?|\[[0-9a-f
                      r"(?::([0-9]{1,5}))?/?")
 
 
-def is_guid(value: object) -> bool:
+def is_guid(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and _GUID.fullmatch(value) is not None
 
 

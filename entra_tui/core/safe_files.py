@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,7 +85,7 @@ def locked(path: Path) -> Iterator[None]:
     lock_path = Path(f"{path}.lock")
     handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, PRIVATE)
     try:
-        if os.name == "nt":  # pragma: no cover - exercised on Windows only
+        if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
             import msvcrt
 
             msvcrt.locking(handle, msvcrt.LK_LOCK, 1)

@@ -46,7 +46,8 @@ def look_up_sign_in(access: GraphAccess | str, correlation_id: str
 
 
 def _sign_in_finding(entry: Mapping[str, Any]) -> Finding:
-    status = entry.get("status") if isinstance(entry.get("status"), dict) else {}
+    raw_status = entry.get("status")
+    status: Mapping[str, Any] = raw_status if isinstance(raw_status, dict) else {}
     code = status.get("errorCode") or 0
     who = entry.get("userPrincipalName") or entry.get("appDisplayName") or entry.get("appId")
     what = f"{entry.get('createdDateTime')}: {who} -> {entry.get('resourceDisplayName') or '?'}"

@@ -5,6 +5,7 @@ and the assertion must be within its lifetime (five minutes of clock skew allowe
 from __future__ import annotations
 
 import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from entra_tui.sandbox import errors
 from entra_tui.sandbox.pki import ClientCertificate
@@ -28,9 +29,12 @@ def verify_client_assertion(
     algorithm = header.get("alg")
     if algorithm not in ("RS256", "PS256"):
         raise errors.assertion_invalid(f"Unsupported signing algorithm '{algorithm}'.")
+    public_key = certificate.certificate.public_key()
+    if not isinstance(public_key, RSAPublicKey):  # RS256/PS256 need an RSA certificate
+        raise errors.assertion_signature_invalid(client_id, thumbprint)
     try:
         claims = jwt.decode(
-            assertion, certificate.certificate.public_key(), algorithms=[algorithm],
+            assertion, public_key, algorithms=[algorithm],
             audience=audiences, leeway=CLOCK_SKEW_SECONDS,
             options={"require": ["aud", "iss", "sub", "exp"]},
         )

@@ -12,7 +12,7 @@ import socket
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from entra_tui.sandbox.devicecodes import DeviceCodes
 from entra_tui.sandbox.directory import (
@@ -24,6 +24,9 @@ from entra_tui.sandbox.directory import (
 from entra_tui.sandbox.faults import Faults
 from entra_tui.sandbox.files import write_private
 from entra_tui.sandbox.layout import SandboxLayout
+
+if TYPE_CHECKING:
+    from entra_tui.sandbox.pki import ClientCertificate
 
 
 class Sandbox(SandboxLayout):
@@ -42,7 +45,7 @@ class Sandbox(SandboxLayout):
         self._device_poll_interval = device_poll_interval
         self._server: Any = None
         self._thread: threading.Thread | None = None
-        self.client_certificates: dict[str, object] = {}
+        self.client_certificates: dict[str, ClientCertificate] = {}
         self._workload_key: object = None
         self.faults = Faults()
 

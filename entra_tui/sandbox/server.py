@@ -38,15 +38,17 @@ class Server(ThreadingHTTPServer):
     # Time spent handling requests, so a benchmark can subtract the server's own share.
     served_seconds = 0.0
 
-    def finish_request(self, request: socket.socket, client_address: object) -> None:
+    def finish_request(self, request: socket.socket | tuple[bytes, socket.socket],
+                       client_address: object) -> None:
         """TLS handshake in the connection's own thread, so a slow client blocks nobody."""
+        assert isinstance(request, socket.socket)  # a TCP server: never a datagram
         request.settimeout(30)
         try:
             tls = self.ssl_context.wrap_socket(request, server_side=True)
         except (ssl.SSLError, OSError):
             return
         try:
-            self.RequestHandlerClass(tls, client_address, self)
+            Handler(tls, client_address, self)
         finally:
             with contextlib.suppress(OSError):
                 tls.close()

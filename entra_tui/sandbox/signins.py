@@ -43,7 +43,7 @@ class SignInLog:
         resource = form.get("resource") or next(
             (s.rpartition("/")[0] for s in form.get("scope", "").split() if "/" in s), "")
         api = tenant.api_for_scope_resource(resource) if tenant and resource else None
-        entry = {
+        entry: dict[str, object] = {
             "id": str(uuid.uuid4()),
             "createdDateTime": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "userDisplayName": user.name if user else None,

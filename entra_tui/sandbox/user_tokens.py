@@ -28,8 +28,6 @@ def user_token_response(
     api, aud, granted = delegated_resource(tenant, client, scopes)
     if audience is not None:
         aud, granted = audience
-    common = {"key": key, "issuer": issuer, "tenant_id": tenant.tenant_id,
-              "user_name": user.name, "upn": user.upn, "user_object_id": user.object_id}
     body: dict[str, object] = {
         "token_type": "Bearer", "scope": " ".join(scopes),
         "expires_in": tokens.ACCESS_TOKEN_LIFETIME,
@@ -39,7 +37,10 @@ def user_token_response(
             tenant_id=tenant.tenant_id, api=api, audience=aud, client=client, user=user,
             scopes=granted, credential_type=credential_type),
         "client_info": tokens.client_info(user.object_id, tenant.tenant_id),
-        "id_token": tokens.id_token(client_id=client.client_id, nonce=nonce, **common),
+        "id_token": tokens.id_token(
+            client_id=client.client_id, nonce=nonce, key=key, issuer=issuer,
+            tenant_id=tenant.tenant_id, user_name=user.name, upn=user.upn,
+            user_object_id=user.object_id),
     }
     body["refresh_token"] = store.new_refresh_token(UserGrant(
         tenant_id=tenant.tenant_id, client_id=client.client_id, user_upn=user.upn,
