@@ -307,6 +307,29 @@ def test_a_refresh_token_for_another_client_is_refused(sandbox: Sandbox) -> None
     assert own.status_code == 200, own.text
 
 
+
+def test_a_refresh_continues_the_sign_in_session_and_a_new_sign_in_starts_another(
+        sandbox: Sandbox) -> None:
+    """`sid` names the sign-in session: tokens refreshed from it keep it; signing in again
+    gives a new one (https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference)."""
+    def sid(response: requests.Response) -> str:
+        assert response.status_code == 200, response.text
+        return str(jwt.decode(response.json()["access_token"],
+                              options={"verify_signature": False})["sid"])
+
+    first = redeem_code(sandbox, authorization_code(sandbox, VERIFIER, REDIRECT))
+    session = sid(first)
+    refreshed = post_token(sandbox, grant_type="refresh_token", client_id=CLI_TOOL.client_id,
+                           refresh_token=first.json()["refresh_token"],
+                           scope="api://contoso-orders/Orders.Read")
+    assert sid(refreshed) == session
+    again = post_token(sandbox, grant_type="refresh_token", client_id=CLI_TOOL.client_id,
+                       refresh_token=refreshed.json()["refresh_token"],
+                       scope="api://contoso-orders/Orders.Read")
+    assert sid(again) == session
+    other = redeem_code(sandbox, authorization_code(sandbox, VERIFIER, REDIRECT))
+    assert sid(other) != session
+
 def test_requests_for_a_tenant_that_does_not_exist_are_refused(sandbox: Sandbox) -> None:
     response = http(sandbox).post(
         f"{sandbox.base_url}/00000000-0000-4000-8000-0000000000aa/oauth2/v2.0/token",

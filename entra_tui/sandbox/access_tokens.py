@@ -70,7 +70,7 @@ def app_access_token(
 def user_access_token(
     *, key: SigningKey, base_url: str, tenant_id: str, api: Api | None, audience: str,
     client: ClientApp, user: User, scopes: list[str], credential_type: str = "0",
-    lifetime: int = ACCESS_TOKEN_LIFETIME,
+    lifetime: int = ACCESS_TOKEN_LIFETIME, session_id: str = "",
 ) -> str:
     """A delegated token; `api` None means a v2.0 API not in the directory (kept as before)."""
     if api is None or api.token_version != 1:
@@ -78,7 +78,7 @@ def user_access_token(
             key=key, issuer=issuer_v2(base_url, tenant_id), tenant_id=tenant_id,
             audience=audience, client_id=client.client_id, user_name=user.name, upn=user.upn,
             user_object_id=user.object_id, scopes=scopes, lifetime=lifetime,
-            credential_type=credential_type)
+            credential_type=credential_type, session_id=session_id)
     now = int(time.time())
     given, _, family = user.name.partition(" ")
     claims: dict[str, object] = {
@@ -91,7 +91,7 @@ def user_access_token(
         claims.update(group_claims(base_url, tenant_id, user))
     claims.update({
         "idtyp": "user", "ipaddr": CLIENT_ADDRESS, "name": user.name, "oid": user.object_id,
-        "rh": f"1.{opaque(30)}.", "scp": " ".join(scopes), "sid": str(uuid.uuid4()),
+        "rh": f"1.{opaque(30)}.", "scp": " ".join(scopes), "sid": session_id or str(uuid.uuid4()),
         "sub": tokens.pairwise_subject(user.object_id, client.client_id), "tid": tenant_id,
         "unique_name": user.upn, "upn": user.upn,
         "uti": opaque(16), "ver": "1.0",

@@ -266,7 +266,8 @@ class Endpoints:
                 "ext_expires_in": tokens.ACCESS_TOKEN_LIFETIME, "access_token": token}
 
     def _user_response(self, tenant: Tenant, client: ClientApp, upn: str, scopes: list[str],
-                       nonce: str | None = None, credential_type: str = "0") -> Response:
+                       nonce: str | None = None, credential_type: str = "0",
+                       session_id: str = "") -> Response:
         user = tenant.user(upn)
         if user is None:
             raise errors.EntraError(400, "invalid_grant", 50034,
@@ -276,7 +277,7 @@ class Endpoints:
         return Response.json(200, user_token_response(
             key=self.signing_key, issuer=self.issuer(tenant), tenant=tenant, client=client,
             user=user, scopes=scopes, store=self.grants, nonce=nonce,
-            credential_type=credential_type))
+            credential_type=credential_type, session_id=session_id))
 
     def _device_code(self, tenant: Tenant, form: dict[str, str]) -> Response:
         client_id = _required(form, "client_id").lower()
@@ -342,7 +343,8 @@ class Endpoints:
             raise errors.refresh_token_wrong_client()
         scopes = form.get("scope", "").split() or grant.scopes
         return self._user_response(tenant, client, grant.user_upn, scopes,
-                                   credential_type=credential_type)
+                                   credential_type=credential_type,
+                                   session_id=grant.session_id)
 
     def _password(self, tenant: Tenant, client: ClientApp, form: dict[str, str]) -> Response:
         credential_type = self._authenticate(tenant, client, form, public_ok=True)

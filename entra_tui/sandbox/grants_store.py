@@ -20,6 +20,8 @@ class UserGrant:
     code_challenge: str = ""
     nonce: str | None = None
     expires_at: float = 0.0
+    # The sign-in session (`sid`): a refresh continues it, a new sign-in starts another.
+    session_id: str = ""
 
 
 class GrantStore:

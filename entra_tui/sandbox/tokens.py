@@ -56,7 +56,7 @@ def app_only_access_token(
 def delegated_access_token(
     *, key: SigningKey, issuer: str, tenant_id: str, audience: str, client_id: str,
     user_name: str, upn: str, user_object_id: str, scopes: list[str],
-    lifetime: int = ACCESS_TOKEN_LIFETIME, credential_type: str = "0",
+    lifetime: int = ACCESS_TOKEN_LIFETIME, credential_type: str = "0", session_id: str = "",
 ) -> str:
     """A user's token for `client_id`. `azpacr` is how that client authenticated: "0" a
     public client, "1" a client secret, "2" a certificate (v2 access tokens, per
@@ -67,7 +67,7 @@ def delegated_access_token(
         "aud": audience, "iss": issuer, "iat": now, "nbf": now, "exp": now + lifetime,
         "aio": opaque(40), "azp": client_id, "azpacr": credential_type, "name": user_name,
         "oid": user_object_id, "preferred_username": upn, "rh": f"1.{opaque(30)}.",
-        "scp": " ".join(scopes), "sid": str(uuid.uuid4()),
+        "scp": " ".join(scopes), "sid": session_id or str(uuid.uuid4()),
         "sub": pairwise_subject(user_object_id, client_id),
         "tid": tenant_id, "uti": opaque(16), "ver": "2.0",
     }, key)

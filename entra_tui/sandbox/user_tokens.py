@@ -3,6 +3,8 @@ token response (access, ID and refresh tokens, client_info) Entra would send bac
 
 from __future__ import annotations
 
+import uuid
+
 from entra_tui.sandbox import access_tokens, tokens
 from entra_tui.sandbox.directory import ClientApp, Tenant, User
 from entra_tui.sandbox.grants_store import GrantStore, UserGrant
@@ -23,8 +25,11 @@ def user_token_response(
     *, key: SigningKey, issuer: str, tenant: Tenant, client: ClientApp, user: User,
     scopes: list[str], store: GrantStore, nonce: str | None = None,
     audience: tuple[str, list[str]] | None = None, credential_type: str = "0",
+    session_id: str = "",
 ) -> dict[str, object]:
-    """`credential_type` is the client's `azpacr`: "0" public, "1" secret, "2" certificate."""
+    """`credential_type` is the client's `azpacr`: "0" public, "1" secret, "2" certificate.
+    `session_id` is the `sid` of the sign-in a refresh continues; empty starts a new one."""
+    session_id = session_id or str(uuid.uuid4())
     api, aud, granted = delegated_resource(tenant, client, scopes)
     if audience is not None:
         aud, granted = audience
@@ -35,7 +40,7 @@ def user_token_response(
         "access_token": access_tokens.user_access_token(
             key=key, base_url=issuer.removesuffix(f"/{tenant.tenant_id}/v2.0"),
             tenant_id=tenant.tenant_id, api=api, audience=aud, client=client, user=user,
-            scopes=granted, credential_type=credential_type),
+            scopes=granted, credential_type=credential_type, session_id=session_id),
         "client_info": tokens.client_info(user.object_id, tenant.tenant_id),
         "id_token": tokens.id_token(
             client_id=client.client_id, nonce=nonce, key=key, issuer=issuer,
@@ -44,5 +49,5 @@ def user_token_response(
     }
     body["refresh_token"] = store.new_refresh_token(UserGrant(
         tenant_id=tenant.tenant_id, client_id=client.client_id, user_upn=user.upn,
-        scopes=scopes))
+        scopes=scopes, session_id=session_id))
     return body
