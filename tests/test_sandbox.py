@@ -240,6 +240,59 @@ def test_an_assertion_signed_by_another_key_is_refused(sandbox: Sandbox) -> None
     assert response.json()["error"] == "invalid_client"
 
 
+
+
+def _self_signed_certificate() -> object:
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "someone else")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+            .sign(key, hashes.SHA256()))
+
+def test_an_x5c_chain_must_start_with_the_certificate_x5t_names(sandbox: Sandbox) -> None:
+    """Subject name and issuer authentication: the leaf in `x5c` must be the registered
+    certificate; another certificate, a malformed chain or a non-list is refused."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    pem = sandbox.certificate_path(BILLING.slug).read_bytes()
+    key = load_pem_private_key(pem.split(b"-----BEGIN CERTIFICATE")[0], None)
+    own = sandbox.client_certificates[BILLING.client_id]
+    other = _self_signed_certificate()
+
+    def der(certificate: object) -> str:
+        certificate = getattr(certificate, "certificate", certificate)
+        return base64.b64encode(certificate.public_bytes(  # type: ignore[attr-defined]
+            serialization.Encoding.DER)).decode()
+
+    def send(x5c: object) -> requests.Response:
+        now = int(time.time())
+        signed = jwt.encode({"aud": token_url(sandbox), "iss": BILLING.client_id,
+                             "sub": BILLING.client_id, "jti": str(uuid.uuid4()),
+                             "nbf": now, "exp": now + 600}, key, algorithm="RS256",
+                            headers={"x5t": own.x5t, "x5c": x5c})  # type: ignore[attr-defined]
+        return post_token(
+            sandbox, grant_type="client_credentials", client_id=BILLING.client_id,
+            client_assertion_type="urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            client_assertion=signed, scope="api://contoso-orders/.default")
+
+    assert send([der(own)]).status_code == 200
+    for chain in ([der(other)], [der(other), der(own)], ["not base64!"], der(own), []):
+        refused = send(chain)
+        assert refused.status_code == 401, chain
+        assert refused.json()["error"] == "invalid_client"
+
 def test_a_replayed_assertion_jti_is_refused(sandbox: Sandbox) -> None:
     signed = assertion(sandbox)
     form = {"grant_type": "client_credentials", "client_id": BILLING.client_id,

@@ -4,6 +4,9 @@ and the assertion must be within its lifetime (five minutes of clock skew allowe
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
@@ -26,6 +29,8 @@ def verify_client_assertion(
     thumbprint = str(header.get("x5t#S256") or header.get("x5t") or "").rstrip("=")
     if certificate is None or thumbprint not in (certificate.x5t, certificate.x5t_s256):
         raise errors.assertion_signature_invalid(client_id, thumbprint or "none")
+    if "x5c" in header and not _chain_starts_with(header["x5c"], certificate):
+        raise errors.assertion_signature_invalid(client_id, thumbprint)
     algorithm = header.get("alg")
     if algorithm not in ("RS256", "PS256"):
         raise errors.assertion_invalid(f"Unsupported signing algorithm '{algorithm}'.")
@@ -52,3 +57,19 @@ def verify_client_assertion(
         raise errors.EntraError(401, "invalid_client", 700021,
                                 "Client assertion application identifier doesn't match "
                                 "'client_id' parameter.")
+
+
+def _chain_starts_with(chain: object, certificate: ClientCertificate) -> bool:
+    """An `x5c` header (subject name and issuer authentication) must begin with the very
+    certificate `x5t` names, in standard base64 DER (RFC 7515 §4.1.6); anything else is a
+    chain for some other key. MSAL sends each certificate as the PEM body, line breaks and
+    all (msal.application.extract_certs), and Entra accepts that, so whitespace is ignored."""
+    from cryptography.hazmat.primitives import serialization
+
+    if not isinstance(chain, list) or not chain or not isinstance(chain[0], str):
+        return False
+    try:
+        leaf = base64.b64decode("".join(chain[0].split()), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return leaf == certificate.certificate.public_bytes(serialization.Encoding.DER)
