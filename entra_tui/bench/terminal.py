@@ -34,7 +34,9 @@ class TerminalRun:
         deadline = time.monotonic() + timeout
         while needle not in self.output:
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{marker!r} did not appear in {timeout} s")
+                tail = self.output[-400:].decode(errors="replace")
+                raise TimeoutError(f"{marker!r} did not appear in {timeout} s; the last "
+                                   f"output was {tail!r}")
             self.pump(0.02)
         return time.perf_counter() - self.started
 
