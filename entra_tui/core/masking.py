@@ -87,7 +87,8 @@ def hide_word(text: str, word: str, mask: str) -> str:
             continue
         after = at + 1
         if check_start:  # the next whole word starts after this run of word characters
-            after = WORD_RUN.match(text, at).end() + 1
+            run = WORD_RUN.match(text, at)  # `\w*` matches (maybe empty) at every position
+            after = (run.end() if run else at) + 1
         at = text.find(word, after)
     pieces.append(text[done:])
     return "".join(pieces)
