@@ -1,58 +1,88 @@
 """Command line: `entra-tui` opens the TUI; `entra-tui sandbox` runs the sandbox tenant.
 
 Thin by design: parse arguments, build the pieces, hand over. Textual, MSAL and the
-sandbox's crypto are imported only by the command that needs them.
+sandbox's crypto are imported only by the command that needs them; argparse builds only the
+named command's options, and the two forms scripts run in loops (`decode [TOKEN] [--json]`,
+`diff A B [--json]`) are read without argparse at all (see `plain_command`).
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from entra_tui import __version__
 
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable, Sequence
+    from pathlib import Path
+
+    from entra_tui.commands.decode import DecodeOptions
     from entra_tui.demo import DemoEnvironment
     from entra_tui.ui.app import EntraTuiApp
 
 EXIT_OK = 0
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse's errors quote the command line ("unrecognized arguments: ...", "invalid
-    choice: ..."): shown inert, so an argument cannot drive the terminal. Subparsers are made
-    of the same class (add_subparsers' default parser_class)."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. Given the arguments, only the named command's sub-parser is
+    built: its options are all that can be read then (options before the command make it no
+    longer the first argument), and the usage, help and errors that parsing prints are the
+    same. Without a command name first, every command is built (the help lists them all)."""
+    import argparse
 
-    def error(self, message: str) -> Any:  # NoReturn: exits with 2
-        from entra_tui.core.safe_text import safe_text
+    class Parser(argparse.ArgumentParser):
+        """argparse's errors quote the command line ("unrecognized arguments: ...", "invalid
+        choice: ..."): shown inert, so an argument cannot drive the terminal. Subparsers are
+        made of the same class (add_subparsers' default parser_class)."""
 
-        super().error(safe_text(message))
+        def error(self, message: str) -> Any:  # NoReturn: exits with 2
+            from entra_tui.core.safe_text import safe_text
 
+            super().error(safe_text(message))
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="entra-tui",
         description="Acquire, inspect and copy Microsoft Entra ID app-registration tokens.",
         epilog="Profiles live in a TOML file; see the README. Try it offline with --demo.",
     )
     parser.add_argument("--version", action="version", version=f"entra-tui {__version__}")
-    parser.add_argument("--config", metavar="PATH", type=Path,
+    parser.add_argument("--config", metavar="PATH", type=_path,
                         help="profile file (default: $ENTRA_TUI_CONFIG, else profiles.toml in "
                              "the platform config dir)")
     parser.add_argument("--demo", action="store_true",
                         help="start the built-in sandbox tenant and open demo profiles for it; "
                              "your own profile file is not touched")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    named = argv[0] if argv and argv[0] in COMMANDS else None
+    for name, add_command in COMMANDS.items():  # in the order the help lists them
+        if named in (None, name):
+            add_command(commands)
+    return parser
+
+
+def _path(text: str) -> Path:
+    """argparse's `type` for a path (pathlib loads only when a path option is given)."""
+    from pathlib import Path
+
+    return Path(text)
+
+
+def _add_sandbox(commands: Any) -> None:
     sandbox = commands.add_parser(
         "sandbox", help="run the sandbox tenant in the foreground (Ctrl-C stops it)",
         description="Run the local Entra-compatible sandbox tenant for curl, MSAL or "
                     "azure-identity. Prints authorities, the CA bundle and demo credentials.")
     sandbox.add_argument("--json", action="store_true", help="print one JSON object")
-    sandbox.add_argument("--write-profiles", metavar="PATH", type=Path,
+    sandbox.add_argument("--write-profiles", metavar="PATH", type=_path,
                          help="also write a profile file for this sandbox (the demo's "
                               "profiles) to PATH, for --config PATH; valid while it runs")
+
+
+def _add_decode(commands: Any) -> None:
+    import argparse
+
     decode = commands.add_parser(
         "decode", help="explain a token (from the argument or stdin); verify and validate it",
         description="Decode a JWT without a browser: header, payload with explanations, "
@@ -67,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     decode.add_argument("--verify", action="store_true",
                         help="verify the signature with the issuer's published keys "
                              "(Entra hosts, or --authority)")
-    decode.add_argument("--jwks", type=Path, metavar="FILE",
+    decode.add_argument("--jwks", type=_path, metavar="FILE",
                         help="verify offline against a JWKS/JWK JSON file or a PEM key or "
                              "certificate")
     decode.add_argument("--authority", metavar="URL",
@@ -84,8 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
     decode.add_argument("--graph-profile", metavar="NAME",
                         help="name the token's GUIDs (apps, users, groups, tenant, roles) "
                              "through Microsoft Graph with this profile's token")
-    decode.add_argument("--config", metavar="PATH", type=Path, default=argparse.SUPPRESS,
+    decode.add_argument("--config", metavar="PATH", type=_path, default=argparse.SUPPRESS,
                         help="profile file (for --graph-profile)")
+
+
+def _add_token(commands: Any) -> None:
+    import argparse
+
     token = commands.add_parser(
         "token", help="print a profile's access token (for $(...) in scripts)",
         description="Acquire a token for PROFILE and print only the access token. Errors go "
@@ -105,6 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--trace", action="store_true",
                        help="print the HTTP exchange (discovery, token endpoint...) on stderr, "
                             "secrets and tokens redacted")
+    token.add_argument("--config", metavar="PATH", type=_path, default=argparse.SUPPRESS,
+                       help="profile file")  # also accepted after the command name
+
+
+def _add_diff(commands: Any) -> None:
     diff = commands.add_parser(
         "diff", help="compare two tokens claim by claim (did my permission change land?)",
         description="Compare token A with token B: roles, scopes, groups and directory roles "
@@ -118,6 +158,11 @@ def build_parser() -> argparse.ArgumentParser:
                            "the token")
     diff.add_argument("second", metavar="B", help="the newer token: a file, -, or the token")
     diff.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _add_doctor(commands: Any) -> None:
+    import argparse
+
     doctor = commands.add_parser(
         "doctor", help="check a profile's app registration, grants, token and API (for CI too)",
         description="The token doctor: credentials and their expiry, requested vs granted vs "
@@ -137,12 +182,39 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a credential expiring within DAYS needs fixing (default 14)")
     doctor.add_argument("--no-test-call", action="store_true",
                         help="do not call the token's API")
+    doctor.add_argument("--config", metavar="PATH", type=_path, default=argparse.SUPPRESS,
+                        help="profile file")  # also accepted after the command name
+
+
+def _add_profiles(commands: Any) -> None:
+    import argparse
+
     listing = commands.add_parser("profiles", help="list the profiles")
     listing.add_argument("--json", action="store_true", help="print one JSON object")
-    for sub in (token, listing, doctor):  # also accepted after the command name
-        sub.add_argument("--config", metavar="PATH", type=Path, default=argparse.SUPPRESS,
-                         help="profile file")
-    return parser
+    listing.add_argument("--config", metavar="PATH", type=_path, default=argparse.SUPPRESS,
+                         help="profile file")  # also accepted after the command name
+
+
+COMMANDS: dict[str, Callable[[Any], None]] = {
+    "sandbox": _add_sandbox, "decode": _add_decode, "token": _add_token, "diff": _add_diff,
+    "doctor": _add_doctor, "profiles": _add_profiles,
+}
+
+
+def plain_command(argv: Sequence[str]) -> tuple[str, list[str], bool] | None:
+    """(command, its values, --json) for `decode [TOKEN] [--json]` and `diff A B [--json]`,
+    the forms scripts run once per token: read without argparse, whose import and set-up
+    would be most of such a run. Anything else (any other option, a value starting with a
+    dash, help, another count of values) is left to argparse; tests/test_cli_plain.py holds
+    the two readings to the same result."""
+    if not argv or argv[0] not in ("decode", "diff"):
+        return None
+    values = [arg for arg in argv[1:] if arg != "--json"]
+    if any(value.startswith("-") and value != "-" for value in values):
+        return None
+    if len(values) not in ((0, 1) if argv[0] == "decode" else (2,)):
+        return None
+    return argv[0], values, len(values) < len(argv) - 1
 
 
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a program stopped by SIGPIPE
@@ -154,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     import sys
 
     try:
-        code = _main(argv)
+        code = _main(sys.argv[1:] if argv is None else argv)
         sys.stdout.flush()
     except BrokenPipeError:
         # Python flushes stdout again at exit; point it at /dev/null so that is silent too.
@@ -164,8 +236,18 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
-def _main(argv: list[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+def _main(argv: list[str]) -> int:
+    plain = plain_command(argv)
+    if plain is not None:
+        command, values, as_json = plain
+        if command == "diff":
+            from entra_tui.commands.diff import run_diff
+
+            return run_diff(values[0], values[1], as_json=as_json)
+        from entra_tui.commands.decode import DecodeOptions, run_decode
+
+        return run_decode(DecodeOptions(token=values[0] if values else None, as_json=as_json))
+    args = build_parser(argv).parse_args(argv)
     if args.command == "sandbox":
         from entra_tui.commands.sandbox import run_sandbox
 
@@ -195,19 +277,26 @@ def _main(argv: list[str] | None) -> int:
 
         return run_profiles(config=args.config, as_json=args.json)
     if args.command == "decode":
-        from entra_tui.commands.decode import DecodeOptions, run_decode
-        from entra_tui.core.expectations import Expectations
+        from entra_tui.commands.decode import run_decode
 
-        return run_decode(DecodeOptions(
-            token=args.token, as_json=args.json, verify=args.verify, jwks=args.jwks,
-            authority=args.authority, ca_bundle=args.ca_bundle,
-            expect=Expectations(
-                audiences=tuple(args.expect_aud), issuers=tuple(args.expect_issuer),
-                tenant=args.expect_tenant, roles=tuple(args.expect_role),
-                scopes=tuple(args.expect_scope), version=args.expect_version,
-                clock_skew=args.clock_skew),
-            graph_profile=args.graph_profile, config=args.config))
+        return run_decode(decode_options(args))
     return run_tui(config=args.config, demo=args.demo)
+
+
+def decode_options(args: argparse.Namespace) -> DecodeOptions:
+    """`entra-tui decode`'s options as argparse read them."""
+    from entra_tui.commands.decode import DecodeOptions
+    from entra_tui.core.expectations import Expectations
+
+    return DecodeOptions(
+        token=args.token, as_json=args.json, verify=args.verify, jwks=args.jwks,
+        authority=args.authority, ca_bundle=args.ca_bundle,
+        expect=Expectations(
+            audiences=tuple(args.expect_aud), issuers=tuple(args.expect_issuer),
+            tenant=args.expect_tenant, roles=tuple(args.expect_role),
+            scopes=tuple(args.expect_scope), version=args.expect_version,
+            clock_skew=args.clock_skew),
+        graph_profile=args.graph_profile, config=args.config)
 
 
 def run_tui(*, config: Path | None, demo: bool) -> int:

@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 import sys
 import time
-from pathlib import Path
-from typing import Any, NamedTuple, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from entra_tui.core.claims import (
     HEADER_MEANINGS,
@@ -22,6 +21,9 @@ from entra_tui.core.paste import extract_token
 from entra_tui.core.safe_text import inert_json, safe_text
 from entra_tui.core.timefmt import countdown, local_time
 from entra_tui.core.token import DecodedToken, TokenKind, decode_token
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 EXIT_OK = 0
 EXIT_UNREADABLE = 3
@@ -46,10 +48,11 @@ class DecodeOptions(NamedTuple):
 
 def run_decode(options: DecodeOptions, stdin: TextIO = sys.stdin,
                stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
-    raw = options.token
-    from_stdin = raw is None or raw == "-"
-    if from_stdin:
-        if raw is None and stdin.isatty():
+    from_stdin = options.token in (None, "-")
+    if options.token is not None and not from_stdin:
+        raw = options.token
+    else:
+        if options.token is None and stdin.isatty():
             print("entra-tui decode: give a token, or pipe one in (use - for stdin)",
                   file=stderr)
             return EXIT_UNREADABLE
