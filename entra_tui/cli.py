@@ -300,13 +300,9 @@ def decode_options(args: argparse.Namespace) -> DecodeOptions:
 
 
 def run_tui(*, config: Path | None, demo: bool) -> int:
-    import gc
+    from entra_tui.ui.startup_gc import pause_collector_for_startup
 
-    # Start-up makes ~100k long-lived objects (modules, styles, widgets) and almost no
-    # garbage: the full collections it would trigger cost 40-70 ms before the first frame
-    # here, for ~1,600 objects found. The app freezes what start-up made and turns the
-    # collector back on a second after the first frame.
-    gc.disable()
+    pause_collector_for_startup()  # the app turns it back on after its first frame
     # The demo's sandbox runs in a child process where a socket can be handed over (POSIX).
     app, environment = build_app(config=config, demo=demo, sandbox_process=os.name == "posix",
                                  demo_sign_in="pages")

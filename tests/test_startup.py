@@ -8,16 +8,23 @@ import gc
 from conftest import SIZE, FakeClock, wait_until
 
 from entra_tui.ui.app import EntraTuiApp
+from entra_tui.ui.startup_gc import pause_collector_for_startup
 from entra_tui.ui.widgets.profile_list import ProfileFilter, ProfileList
 
 
 async def test_the_garbage_collector_is_back_on_after_start(
         demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    """Paused as `entra-tui` pauses it; after the first frame it is on again, with what
+    start-up made frozen (the app itself among it: no full collection scans it again)."""
     app, _ = demo
-    gc.disable()  # as `entra-tui` does before building the app
+    gc.unfreeze()  # earlier tests' apps froze theirs
+    pause_collector_for_startup()
     try:
         async with app.run_test(size=SIZE) as pilot:
             await wait_until(pilot, gc.isenabled, timeout=5)
+            assert gc.get_freeze_count() > 0
+            assert not any(thing is app for generation in range(3)
+                           for thing in gc.get_objects(generation))
     finally:
         gc.enable()
 

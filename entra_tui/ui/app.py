@@ -27,18 +27,8 @@ from entra_tui.core.safe_text import safe_text
 from entra_tui.core.session import SessionManager
 from entra_tui.ui.main_state import MainScreenState
 from entra_tui.ui.screens.main import MainScreen, size_classes
+from entra_tui.ui.startup_gc import resume_collector_after_first_frame
 from entra_tui.ui.widgets.clipboard_countdown import ClipboardCountdown
-
-
-def _freeze_startup_objects() -> None:
-    """Move everything alive after start-up (modules, styles, widgets) out of the garbage
-    collector's sight: a full collection then scans what was made since, taking ~5 ms
-    instead of ~100 ms (which was a visible stutter every few seconds of use). The command
-    line turns the collector off while starting (`cli.run_tui`); it comes back on here."""
-    import gc
-
-    gc.freeze()  # no collect first: that alone would be the ~100 ms pause this avoids
-    gc.enable()
 
 
 class EntraTuiApp(MainScreenState, App[None]):
@@ -103,7 +93,7 @@ class EntraTuiApp(MainScreenState, App[None]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.set_timer(1.0, _freeze_startup_objects)
+        resume_collector_after_first_frame(self)  # paused by the command line
         if not self.is_headless:
             self._quit_on_signals()
         if self._on_first_frame is not None:
