@@ -7,6 +7,7 @@ The user's real config is never read or written. Secrets go to 0600 files refere
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -39,10 +40,15 @@ def prepare_demo(*, device_auto_approve_after: float | None = 4.0,
     sandbox's sign-in pages in the browser (account, password, MFA, consent), as
     `entra-tui --demo` does.
     """
+    kind: Callable[..., Any]  # Sandbox or SandboxProcess: the same constructor
     if separate_process:
-        from entra_tui.sandbox.process import SandboxProcess as kind
+        from entra_tui.sandbox.process import SandboxProcess
+
+        kind = SandboxProcess
     else:
-        from entra_tui.sandbox.runner import Sandbox as kind
+        from entra_tui.sandbox.runner import Sandbox
+
+        kind = Sandbox
     sandbox = kind(device_auto_approve_after=device_auto_approve_after,
                    device_poll_interval=1, sign_in=sign_in).bind()
     assert isinstance(sandbox, SandboxLayout)

@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from entra_tui.core.errors import ConfigError
 from entra_tui.core.safe_text import inert_json, safe_text
+
+if TYPE_CHECKING:
+    from entra_tui.core.health import HealthReport
+    from entra_tui.core.profiles import Profile, ProfileSet
+    from entra_tui.core.results import AcquireResult
 
 EXIT_UNUSABLE = 3
 TAGS = {"ok": "ok", "info": "info", "warning": "warning", "problem": "FIX",
@@ -62,16 +68,17 @@ def run_doctor_command(name: str, *, config: Path | None, as_json: bool,
     return report.exit_code
 
 
-def _acquirer(profiles: Any, stderr: TextIO) -> Any:
+def _acquirer(profiles: ProfileSet, stderr: TextIO) -> Callable[[Profile], AcquireResult]:
     """SessionManager.acquire with a device-code prompt on stderr and on-behalf-of's user
     token from its assertion profile, as `entra-tui token` does."""
+    from entra_tui.core.flows import Flow
     from entra_tui.core.session import SessionManager
 
     manager = SessionManager()
 
-    def acquire(profile: Any) -> Any:
+    def acquire(profile: Profile) -> AcquireResult:
         assertion = None
-        if profile.flow == "on_behalf_of":
+        if profile.flow == Flow.ON_BEHALF_OF:
             source = profiles.get(profile.assertion_profile or "")
             if source is not None:
                 assertion = manager.acquire(source).access_token
@@ -81,12 +88,12 @@ def _acquirer(profiles: Any, stderr: TextIO) -> Any:
     return acquire
 
 
-def print_json_report(report: Any, out: TextIO) -> None:
+def print_json_report(report: HealthReport, out: TextIO) -> None:
     """The report as JSON through the one inert JSON sink: exact values, escaped."""
     print(inert_json(report.as_json()), file=out)
 
 
-def print_report(report: Any, out: TextIO) -> None:
+def print_report(report: HealthReport, out: TextIO) -> None:
     graph = f" (directory read with '{safe_text(report.graph_profile)}')" \
         if report.graph_profile else ""
     print(f"Doctor: {safe_text(report.profile)}{graph}", file=out)

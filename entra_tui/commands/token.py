@@ -7,7 +7,7 @@ import re
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from entra_tui.core.errors import ConfigError
 from entra_tui.core.profiles import (
@@ -18,6 +18,9 @@ from entra_tui.core.profiles import (
 )
 from entra_tui.core.safe_text import inert_json, safe_text  # the one safe-text function
 
+if TYPE_CHECKING:
+    from entra_tui.core.results import AcquireError, AcquireResult
+
 EXIT_OK = 0
 EXIT_FAILED = 1  # the identity provider or the network said no
 EXIT_CONFIG = 3  # the profile (or its secret, password or certificate) cannot be used
@@ -27,6 +30,7 @@ _TOKEN_CHARACTERS = re.compile(r"[A-Za-z0-9._~+/=-]+")  # see token_shaped
 def run_token(name: str | None, *, config: Path | None, as_json: bool, copy: bool,
               scopes: list[str], from_env: bool, stdout: TextIO = sys.stdout,
               stderr: TextIO = sys.stderr, trace: bool = False) -> int:
+    from entra_tui.core.flows import Flow
     from entra_tui.core.session import SessionManager
 
     try:
@@ -43,7 +47,7 @@ def run_token(name: str | None, *, config: Path | None, as_json: bool, copy: boo
         print(notice, file=stderr)
     manager = SessionManager()
     assertion = None
-    if profile.flow == "on_behalf_of":
+    if profile.flow == Flow.ON_BEHALF_OF:
         source = profiles.get(profile.assertion_profile or "") if profiles else None
         if source is not None:
             assertion = manager.acquire(source).access_token
@@ -102,13 +106,11 @@ def token_shaped(token: str) -> bool:
 def sign_in_notice(profile: Profile) -> str:
     """What the user is about to do for a user flow, said as an instruction (it read like a
     refusal: "run it in the TUI once", and then the sign-in went ahead and worked)."""
-    how = {"device_code": "with a device code: on any device, open the page below and enter "
-                          "the code",
-           "interactive": "in the browser: finish the sign-in in the window that opens"}
-    if profile.flow not in how:
+    how = profile.needs.sign_in
+    if not how:
         return ""
     text = (f"entra-tui token: profile '{safe_text(profile.name)}' signs a user in "
-            f"{how[profile.flow]}. The token is printed once the sign-in is complete.")
+            f"{how}. The token is printed once the sign-in is complete.")
     if profile.token_cache != "persistent":
         text += (" (With token_cache = \"persistent\" in the profile, later runs reuse "
                  "the sign-in.)")
@@ -140,18 +142,17 @@ def _print_json(data: object, stdout: TextIO) -> None:
     print(inert_json(data), file=stdout)  # server and profile text: DEL escaped too
 
 
-def _error_json(error: object) -> dict[str, object]:
+def _error_json(error: AcquireError | None) -> dict[str, object]:
     """The failure as data: every field of AcquireError (none is secret), plus Microsoft's
     meaning and fix for known AADSTS codes."""
     if error is None:
         return {"kind": "network", "title": "Network error",
                 "summary": "no access token in the response"}
-    data: dict[str, object] = {"kind": error.kind.value,  # type: ignore[attr-defined]
-                               "title": error.title}  # type: ignore[attr-defined]
-    for field in error._fields:  # type: ignore[attr-defined]
+    data: dict[str, object] = {"kind": error.kind.value, "title": error.title}
+    for field in error._fields:
         if field != "kind":
             data[field] = getattr(error, field)
-    help_ = error.help  # type: ignore[attr-defined]
+    help_ = error.help
     if help_ is not None:
         data["meaning"], data["fix"] = help_.meaning, help_.fix
     return data
@@ -203,18 +204,18 @@ def _resolve(name: str | None, config: Path | None, from_env: bool,
     return (replace(profile, scopes=scopes) if scopes else profile), profiles
 
 
-def _summary(profile: Profile, result: object) -> dict[str, object]:
+def _summary(profile: Profile, result: AcquireResult) -> dict[str, object]:
     from entra_tui.core.claims import describe_token
     from entra_tui.core.errors import TokenDecodeError
     from entra_tui.core.token import decode_token
 
     data: dict[str, object] = {
-        "profile": profile.name, "access_token": result.access_token,  # type: ignore[attr-defined]
-        "expires_in": result.expires_in, "source": result.source,  # type: ignore[attr-defined]
-        "elapsed_ms": round(result.elapsed_ms, 1),  # type: ignore[attr-defined]
+        "profile": profile.name, "access_token": result.access_token,
+        "expires_in": result.expires_in, "source": result.source,
+        "elapsed_ms": round(result.elapsed_ms, 1),
     }
     try:
-        token = decode_token(result.access_token or "")  # type: ignore[attr-defined]
+        token = decode_token(result.access_token or "")
     except TokenDecodeError:
         return data
     keep = ("aud", "iss", "tid", "azp", "appid", "roles", "scp", "exp", "ver", "idtyp")
@@ -224,20 +225,18 @@ def _summary(profile: Profile, result: object) -> dict[str, object]:
     return data
 
 
-def _print_error(error: object, stderr: TextIO) -> None:
+def _print_error(error: AcquireError | None, stderr: TextIO) -> None:
+    """The explanation the TUI's error panel shows (AcquireError.explain), as lines."""
     if error is None:
         print("entra-tui token: no access token in the response", file=stderr)
         return
-    lines = [f"entra-tui token: {error.title}: "  # type: ignore[attr-defined]
-             f"{safe_text(error.summary)}"]  # type: ignore[attr-defined]
-    help_ = error.help  # type: ignore[attr-defined]
-    if help_ is not None:
-        lines += [f"  What it means: {help_.meaning}", f"  Try: {help_.fix}"]
-    elif error.hint:  # type: ignore[attr-defined]
-        lines.append(f"  Try: {error.hint}")  # type: ignore[attr-defined]
-    for label, attr in (("Correlation ID", "correlation_id"), ("Trace ID", "trace_id"),
-                        ("Timestamp", "timestamp"), ("More", "error_uri")):
-        value = getattr(error, attr)
+    told = error.explain()
+    lines = [f"entra-tui token: {told.title}: {safe_text(told.what)}"]
+    if told.meaning:
+        lines.append(f"  What it means: {safe_text(told.meaning)}")
+    if told.fix:
+        lines.append(f"  Try: {safe_text(told.fix)}")
+    for label, value in (*told.ids, ("More", told.more)):
         if value:
             lines.append(f"  {label}: {safe_text(value)}")
     print("\n".join(lines), file=stderr)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from entra_tui.core.errors import ConfigError
+from entra_tui.core.flows import Flow
 
 AZURE_CLI_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"  # the CLI's own public client
 CLOUDS = {"AzureCloud": None, "AzureUSGovernment": "usgov", "AzureChinaCloud": "china"}
@@ -63,7 +64,9 @@ def _skeleton(entry: dict[str, Any], tenant_id: str) -> tuple[str, dict[str, Any
     domain = entry.get("tenantDefaultDomain")
     tenant = domain if isinstance(domain, str) and domain else tenant_id
     label = entry.get("tenantDisplayName") or tenant
-    user = entry.get("user") if isinstance(entry.get("user"), dict) else {}
+    user = entry.get("user")
+    if not isinstance(user, dict):
+        user = {}
     account, kind = str(user.get("name") or ""), user.get("type")
     cloud = CLOUDS.get(str(entry.get("environmentName") or "AzureCloud"))
     fields: dict[str, Any] = {"tenant": tenant, "scopes": [management_scope(cloud)]}
@@ -71,12 +74,12 @@ def _skeleton(entry: dict[str, Any], tenant_id: str) -> tuple[str, dict[str, Any
         fields["cloud"] = cloud
     if kind == "servicePrincipal":
         # The CLI's own secret store is not read: the user points a reference at the secret.
-        fields.update(flow="client_secret", client_id=account,
+        fields.update(flow=Flow.CLIENT_SECRET.value, client_id=account,
                       secret="env:AZURE_CLIENT_SECRET",
                       description=f"from Azure CLI: service principal in {label}; set "
                                   "AZURE_CLIENT_SECRET or change the secret reference")
     else:
-        fields.update(flow="device_code", client_id=AZURE_CLI_CLIENT_ID,
+        fields.update(flow=Flow.DEVICE_CODE.value, client_id=AZURE_CLI_CLIENT_ID,
                       description=f"from Azure CLI: {account or 'user'} in {label} "
                                   "(signs in as the Azure CLI app)")
     slug = re.sub(r"[^a-z0-9]+", "-", str(tenant).split(".")[0].lower()).strip("-")

@@ -12,6 +12,7 @@ from typing import Any
 
 from entra_tui.core.clouds import CLOUD_HOSTS
 from entra_tui.core.errors import ConfigError
+from entra_tui.core.flows import Flow
 from entra_tui.core.profiles import Profile, check_profile_table
 
 DEFAULT_SCOPE = "https://graph.microsoft.com/.default"
@@ -32,19 +33,20 @@ def environment_fields(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     if host and host != CLOUD_HOSTS["public"]:
         fields["authority_host"] = host
     if env.get("AZURE_CLIENT_SECRET"):
-        fields.update(flow="client_secret", secret="env:AZURE_CLIENT_SECRET")
+        fields.update(flow=Flow.CLIENT_SECRET.value, secret="env:AZURE_CLIENT_SECRET")
     elif env.get("AZURE_CLIENT_CERTIFICATE_PATH"):
-        fields.update(flow="client_certificate",
+        fields.update(flow=Flow.CLIENT_CERTIFICATE.value,
                       certificate=env["AZURE_CLIENT_CERTIFICATE_PATH"])
         if env.get("AZURE_CLIENT_CERTIFICATE_PASSWORD"):
             fields["certificate_password"] = "env:AZURE_CLIENT_CERTIFICATE_PASSWORD"
         if env.get("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN", "").lower() in ("1", "true"):
             fields["send_certificate_chain"] = True
     elif env.get("AZURE_USERNAME") and env.get("AZURE_PASSWORD"):
-        fields.update(flow="username_password", username=env["AZURE_USERNAME"],
+        fields.update(flow=Flow.USERNAME_PASSWORD.value, username=env["AZURE_USERNAME"],
                       password="env:AZURE_PASSWORD")
     elif env.get("AZURE_FEDERATED_TOKEN_FILE"):
-        fields.update(flow="federated", federated_token_file=env["AZURE_FEDERATED_TOKEN_FILE"])
+        fields.update(flow=Flow.FEDERATED.value,
+                      federated_token_file=env["AZURE_FEDERATED_TOKEN_FILE"])
     else:
         raise ConfigError("none of AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH, "
                           "AZURE_USERNAME with AZURE_PASSWORD, or AZURE_FEDERATED_TOKEN_FILE "

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from entra_tui.core.clouds import (
     CLOUD_HOSTS,
@@ -21,13 +20,14 @@ from entra_tui.core.clouds import (
 )
 from entra_tui.core.errors import ConfigError, CredentialError
 from entra_tui.core.expectations import DEFAULT_CLOCK_SKEW, Expectations
+from entra_tui.core.flows import DEFAULT_FLOW, FLOWS, MISSING, Flow, FlowNeeds
 from entra_tui.core.safe_files import NotASmallFile, read_small_file
 from entra_tui.core.secrets import resolve_path, validate_reference
 
+if TYPE_CHECKING:
+    import tomllib
+
 CONFIG_ENV_VAR = "ENTRA_TUI_CONFIG"
-FLOWS = ("client_secret", "client_certificate", "federated", "device_code", "interactive",
-         "username_password", "on_behalf_of", "managed_identity")
-USER_FLOWS = ("device_code", "interactive", "username_password")
 GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 DOMAIN = re.compile(
     r"^(?=.{4,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$")
@@ -46,12 +46,16 @@ EXPECT_KEYS = EXPECT_LISTS | {"tenant", "version", "clock_skew"}
 
 @dataclass(frozen=True)
 class Profile:
-    """Everything needed to ask one tenant for a token on behalf of one app registration."""
+    """Everything needed to ask one tenant for a token on behalf of one app registration.
+
+    A dataclass rather than a NamedTuple (the core's usual record, see the package
+    docstring): callers make variants with `dataclasses.replace`, and `base_dir` (where
+    the file was) does not count in comparisons."""
 
     name: str
     tenant: str
     client_id: str
-    flow: str
+    flow: Flow  # a plain str with a flow's spelling works too (StrEnum: equal, same hash)
     scopes: tuple[str, ...]
     authority_host: str = CLOUD_HOSTS["public"]
     secret: str | None = None
@@ -79,42 +83,51 @@ class Profile:
     expect: Expectations = field(default_factory=Expectations)
     base_dir: Path = field(default_factory=Path.cwd, compare=False)
 
-    def __hash__(self) -> int:
-        """Profiles key the session manager's MSAL apps, hashed on every acquisition: compute
-        the hash of the ~25 fields once."""
-        cached = self.__dict__.get("_hash")
-        if cached is None:
-            cached = hash(tuple(getattr(self, f.name) for f in fields(self) if f.compare))
-            object.__setattr__(self, "_hash", cached)
-        return cached
-
     @property
     def authority(self) -> str:
         return f"{self.authority_host.rstrip('/')}/{self.tenant}"
 
     @property
+    def needs(self) -> FlowNeeds:
+        """What the profile's flow needs and how it is told (core/flows.py)."""
+        return FLOWS[self.flow]
+
+    @property
     def is_user_flow(self) -> bool:
-        return self.flow in USER_FLOWS
+        """A user signs in (device code, browser, password)."""
+        return FLOWS[self.flow].signs_in_user
+
+    @property
+    def acts_for_user(self) -> bool:
+        """The token is a user's: a user flow, or on-behalf-of exchanging a user's token."""
+        return FLOWS[self.flow].acts_for_user
 
     @property
     def credential_summary(self) -> str:
         """What proves the app's identity, safe to show: references and paths, never values."""
-        return {
-            "client_secret": f"secret {self.secret}",
-            "client_certificate": f"certificate {self.certificate}"
-                                  + (" (sends x5c)" if self.send_certificate_chain else ""),
-            "federated": "federated token file "
-                         + (self.federated_token_file or "$AZURE_FEDERATED_TOKEN_FILE"),
-            "device_code": "a user signs in with a code on another device",
-            "interactive": "a user signs in in the browser (PKCE, loopback redirect)",
-            "username_password": f"user {self.username}, password {self.password}",
-            "on_behalf_of": f"user token of profile {self.assertion_profile}, "
-                            + (f"secret {self.secret}" if self.secret
-                               else f"certificate {self.certificate}"),
-            "managed_identity": "managed identity of this host"
-                                + (f" (user-assigned {self.client_id})" if self.client_id
-                                   else " (system-assigned)"),
-        }.get(self.flow, self.flow)
+        match self.flow:
+            case Flow.CLIENT_SECRET:
+                return f"secret {self.secret}"
+            case Flow.CLIENT_CERTIFICATE:
+                return f"certificate {self.certificate}" + (
+                    " (sends x5c)" if self.send_certificate_chain else "")
+            case Flow.FEDERATED:
+                return "federated token file " + (
+                    self.federated_token_file or "$AZURE_FEDERATED_TOKEN_FILE")
+            case Flow.DEVICE_CODE:
+                return "a user signs in with a code on another device"
+            case Flow.INTERACTIVE:
+                return "a user signs in in the browser (PKCE, loopback redirect)"
+            case Flow.USERNAME_PASSWORD:
+                return f"user {self.username}, password {self.password}"
+            case Flow.ON_BEHALF_OF:
+                return f"user token of profile {self.assertion_profile}, " + (
+                    f"secret {self.secret}" if self.secret else f"certificate {self.certificate}")
+            case Flow.MANAGED_IDENTITY:
+                return "managed identity of this host" + (
+                    f" (user-assigned {self.client_id})" if self.client_id
+                    else " (system-assigned)")
+        return str(self.flow)
 
 
 DEFAULT_CLIPBOARD_CLEAR_SECONDS = 30
@@ -138,8 +151,7 @@ class BrokenProfile(NamedTuple):
 
 
 class ProfileSet(NamedTuple):
-    """The profiles of one file, in file order. (NamedTuples, like UiSettings: the profile
-    file is read before the first frame, and a frozen dataclass takes ~1.5 ms to create.)"""
+    """The profiles of one file, in file order."""
 
     path: Path
     profiles: tuple[Profile, ...]
@@ -201,6 +213,8 @@ def parse_profiles(data: bytes, path: Path, *, keep_broken: bool = False) -> Pro
     """Parse TOML bytes into profiles, or raise ConfigError pointing at the offending spot.
     Errors of the file as a whole (TOML syntax, [settings], [ui]) always raise; a single
     profile's error is set aside with `keep_broken`."""
+    import tomllib  # here: `entra-tui token --from-env` and `decode` read no profile file
+
     text = _decode_utf8(data, path)
     try:
         document = tomllib.loads(text)
@@ -337,16 +351,18 @@ def _profile_from_table(name: str, table: Any, path: Path, text: str) -> Profile
             raise fail(f"'{key}' must be a whole number from {low} to {high}", key)
         return value
 
-    flow = text_value("flow", required=False) or "client_secret"
-    if flow not in FLOWS:
-        raise fail(f"flow '{flow}' is not one of: {', '.join(FLOWS)}", "flow")
-    identity_only = flow == "managed_identity"
+    spelled = text_value("flow", required=False) or DEFAULT_FLOW
+    if spelled not in FLOWS:
+        raise fail(f"flow '{spelled}' is not one of: {', '.join(FLOWS)}", "flow")
+    flow = Flow(spelled)
+    needs = FLOWS[flow]
+    identity_only = needs.host_identity
     tenant = text_value("tenant", required=not identity_only) or "managed-identity"
     if not identity_only and not (GUID.match(tenant) or DOMAIN.match(tenant)
                                   or tenant in MULTI_TENANT_ALIASES):
         raise fail(f"tenant '{tenant}' is neither a GUID nor a domain like "
                    "contoso.onmicrosoft.com", "tenant")
-    if tenant in MULTI_TENANT_ALIASES and flow not in USER_FLOWS:
+    if tenant in MULTI_TENANT_ALIASES and not needs.signs_in_user:
         raise fail(f"tenant '{tenant}' names no single directory; flow '{flow}' needs the "
                    "tenant GUID or domain (only user sign-in flows may use it)", "tenant")
     client_id = text_value("client_id", required=not identity_only) or ""
@@ -363,18 +379,16 @@ def _profile_from_table(name: str, table: Any, path: Path, text: str) -> Profile
     password = reference("password")
     certificate_password = reference("certificate_password")
     certificate = text_value("certificate", required=False)
+    username = text_value("username", required=False)
+    assertion_profile = text_value("assertion_profile", required=False)
+    given = {"secret": secret, "password": password, "certificate": certificate,
+             "username": username, "assertion_profile": assertion_profile}
+    for keys in needs.required:  # one of each group, in the order the flow's row asks
+        if all(given[key] is None for key in keys):
+            key = keys[0]
+            raise fail(f"flow '{flow}' {MISSING[key]}" if key in MISSING
+                       else f"'{key}' is missing", key)
     base_dir = path.parent
-    needs_secret = flow == "client_secret" or (flow == "on_behalf_of" and certificate is None)
-    if needs_secret and secret is None:
-        raise fail(f"flow '{flow}' needs secret = \"env:NAME\" or \"file:PATH\"", "secret")
-    if flow == "client_certificate" and certificate is None:
-        raise fail("flow 'client_certificate' needs certificate = \"PATH\" to a PEM file "
-                   "(private key and certificate) or a PFX/PKCS#12 file", "certificate")
-    username = text_value("username", required=flow == "username_password")
-    if flow == "username_password" and password is None:
-        raise fail("flow 'username_password' needs password = \"env:NAME\" or \"file:PATH\"",
-                   "password")
-    assertion_profile = text_value("assertion_profile", required=flow == "on_behalf_of")
     token_cache = text_value("token_cache", required=False) or "memory"
     if token_cache not in ("memory", "persistent"):
         raise fail("token_cache must be 'memory' or 'persistent'", "token_cache")

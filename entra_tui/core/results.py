@@ -19,9 +19,20 @@ class FailureKind(Enum):
     CANCELLED = "cancelled"          # the user stopped it
 
 
+class Explanation(NamedTuple):
+    """What failed, why and what to do, in the order a person reads it; the TUI's error
+    panel and the CLI both print this (each in its own layout), through safe_text."""
+
+    title: str  # "AADSTS7000215", "Network error"
+    what: str  # what failed, in the server's words or ours
+    meaning: str | None  # what a known AADSTS code means (then `what` is Microsoft's words)
+    fix: str | None  # what to try first
+    ids: tuple[tuple[str, str], ...]  # (label, value): what a support case asks for
+    more: str | None  # the server's link about the error
+
+
 class AcquireError(NamedTuple):
-    """A failure, structured; nothing in it is secret. The records here are NamedTuples:
-    made in a fraction of a frozen dataclass's time, at import and per result."""
+    """A failure, structured; nothing in it is secret."""
 
     kind: FailureKind
     summary: str
@@ -46,11 +57,19 @@ class AcquireError(NamedTuple):
             return f"AADSTS{self.code}"
         return f"{self.kind.value.capitalize()} error"
 
+    def explain(self) -> Explanation:
+        help_ = self.help
+        ids = tuple((label, value) for label, value in (
+            ("Correlation ID", self.correlation_id), ("Trace ID", self.trace_id),
+            ("Timestamp", self.timestamp)) if value)
+        return Explanation(
+            title=self.title, what=self.summary,
+            meaning=help_.meaning if help_ is not None else None,
+            fix=help_.fix if help_ is not None else self.hint, ids=ids, more=self.error_uri)
+
 
 class AcquireResult(NamedTuple):
-    """One acquisition attempt. Tokens are kept out of `repr` so they never reach a log.
-    A NamedTuple: immutable, and made in a third of a dataclass's time (a cache hit makes one
-    every call, and MSAL's own lookup takes only ~20 µs)."""
+    """One acquisition attempt. Tokens are kept out of `repr` so they never reach a log."""
 
     profile_name: str
     acquired_at: float
@@ -74,15 +93,3 @@ class AcquireResult(NamedTuple):
     @property
     def ok(self) -> bool:
         return self.error is None and self.access_token is not None
-
-
-_new_tuple = tuple.__new__
-
-
-def cache_hit_result(profile_name: str, acquired_at: float, elapsed_ms: float,
-                     access_token: str, expires_in: int | None) -> AcquireResult:
-    """An app token found in MSAL's cache, made without the NamedTuple constructor's Python
-    frame: a hit takes ~20-40 µs inside MSAL, and this saves a tenth of our overhead on it.
-    (A test checks it equals the same result made the ordinary way.)"""
-    return _new_tuple(AcquireResult, (profile_name, acquired_at, elapsed_ms, access_token,
-                                      None, "cache", expires_in, None, None, (), None))

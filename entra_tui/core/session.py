@@ -22,13 +22,9 @@ from typing import Any, NamedTuple
 from entra_tui.core.clouds import is_microsoft_host
 from entra_tui.core.errors import CredentialError, EntraTuiError
 from entra_tui.core.failures import from_error_response, from_exception
+from entra_tui.core.flows import FLOWS, Flow
 from entra_tui.core.profiles import Profile
-from entra_tui.core.results import (
-    AcquireError,
-    AcquireResult,
-    FailureKind,
-    cache_hit_result,
-)
+from entra_tui.core.results import AcquireError, AcquireResult, FailureKind
 from entra_tui.core.secrets import (
     CredentialWatch,
     credential_watch,
@@ -45,10 +41,11 @@ _msal_log.addHandler(logging.NullHandler())
 _msal_log.propagate = False
 
 DEFAULT_TIMEOUT_SECONDS = 20.0
+# Flows whose token is the app's own, from MSAL's acquire_token_for_client (read from FLOWS
+# once: the check runs on every cache hit).
+APP_TOKEN_FLOWS = frozenset(flow for flow, needs in FLOWS.items() if needs.app_token)
 INTERACTIVE_TIMEOUT_SECONDS = 300
 FEDERATED_TOKEN_ENV = "AZURE_FEDERATED_TOKEN_FILE"
-# Flows that get tokens for the app itself: MSAL's acquire_token_for_client does it all.
-CLIENT_FLOWS = frozenset({"client_secret", "client_certificate", "federated"})
 SOURCES = {"identity_provider": "identity provider", "cache": "cache", "broker": "broker"}
 
 
@@ -80,7 +77,7 @@ class SessionManager:
         self._reads: dict[str, str] = {}  # profile name -> the credential read for a request
         # The wire trace: each profile's last attempt (its start and profile), and the trace
         # its HTTP session recorded for that attempt (made on the attempt's first request,
-        # so a cache hit costs one dict store). See core/trace.py.
+        # so a cache hit only notes its start). See core/trace.py.
         self._attempts: dict[str, tuple[float, Profile]] = {}
         self._traces: dict[str, tuple[float, Trace]] = {}
         # The profile asked for last, its app and the watch over its credential files/vars.
@@ -111,7 +108,7 @@ class SessionManager:
                 FailureKind.NETWORK, f"the authority is not available: {exc}"))
         try:
             last_profile, app, watch = self._last
-            if profile is not last_profile:  # `is`: hashing a profile costs more than this
+            if profile is not last_profile:  # by identity: far cheaper than hashing a profile
                 app, watch = self._app_for(profile)
             changed = watch is not None and watch.changed()
             if changed:
@@ -123,9 +120,15 @@ class SessionManager:
             if claims_challenge:
                 force_refresh = True
             if cancel is None and not force_refresh and not changed \
-                    and profile.flow in CLIENT_FLOWS:
-                # The most common call (often a cache hit, ~30 µs inside MSAL), kept lean.
+                    and profile.flow in APP_TOKEN_FLOWS:
+                # The most common call: the app's token, straight from MSAL.
                 response, source = app.acquire_token_for_client(scopes=list(profile.scopes)), None
+                if response.get("token_source") == "cache" and not self._pending_warnings:
+                    # From MSAL's cache: no credential read, no ID token, no warning due.
+                    return AcquireResult(profile.name, self._clock(),
+                                         (time.perf_counter() - started) * 1000,
+                                         response["access_token"], None, "cache",
+                                         response.get("expires_in"))
             elif cancel is None:
                 response, source = self._run_flow(app, profile, force_refresh or changed,
                                                   on_device_code, cancel, user_assertion,
@@ -150,13 +153,6 @@ class SessionManager:
                 FailureKind.NETWORK, "the token response has no access_token"))
             return self._failed(profile, started, error)
         token_source = response.get("token_source")
-        if token_source == "cache" and source is None and "id_token" not in response \
-                and not self._pending_warnings:
-            # An app's cache hit read no credential (its files were checked when they were
-            # used) and has no ID token: the result in one positional call, the cheapest form.
-            return cache_hit_result(profile.name, self._clock(),
-                                    (time.perf_counter() - started) * 1000,
-                                    response["access_token"], response.get("expires_in"))
         source = source or SOURCES.get(token_source or "", token_source)
         warnings = self._warnings(profile) if (
             source != "cache" or self._pending_warnings) else ()
@@ -224,13 +220,13 @@ class SessionManager:
         scopes = list(profile.scopes)
         flow = profile.flow
         extra = {"claims_challenge": claims} if claims else {}
-        if flow == "managed_identity":
+        if flow == Flow.MANAGED_IDENTITY:
             if force:  # MSAL has no force-refresh here; a fresh client skips its cache
                 self.forget(profile)
                 app, _ = self._app_for(profile)
             resource = scopes[0].removesuffix("/.default")
             return app.acquire_token_for_client(resource=resource, **extra), None
-        if flow == "on_behalf_of":
+        if flow == Flow.ON_BEHALF_OF:
             if not user_assertion:
                 raise CredentialError(f"on-behalf-of needs a user token: acquire one with "
                                       f"profile '{profile.assertion_profile}' first")
@@ -246,10 +242,10 @@ class SessionManager:
                                                               claims)
         if silent is not None:
             return silent
-        if flow == "device_code":
+        if flow == Flow.DEVICE_CODE:
             return self._device_code(app, scopes, on_device_code, cancel,
                                      claims), "identity provider"
-        if flow == "interactive":
+        if flow == Flow.INTERACTIVE:
             # MSAL calls auth_uri_callback only when no browser could be opened (and logs
             # the URL, which we silence, otherwise): the user needs it on screen.
             return app.acquire_token_interactive(
@@ -325,7 +321,7 @@ class SessionManager:
         cache = build_token_cache(profile.name, persistent=profile.token_cache == "persistent",
                                   allow_unencrypted=profile.allow_unencrypted_cache)
         http_client = self._http_session(profile)
-        if profile.flow == "managed_identity":
+        if profile.flow == Flow.MANAGED_IDENTITY:
             identity = (msal.UserAssignedManagedIdentity(client_id=profile.client_id)
                         if profile.client_id else msal.SystemAssignedManagedIdentity())
             return msal.ManagedIdentityClient(
@@ -352,10 +348,11 @@ class SessionManager:
         """What MSAL authenticates the app with. Certificates and federated tokens are
         callables MSAL runs for every request (read and signed then); a secret is read here
         and again, by the HTTP session, for every request that carries it."""
-        if profile.flow == "federated":
+        if profile.flow == Flow.FEDERATED:
             path = _federated_token_path(profile)
             return {"client_assertion": functools.partial(self._read_assertion, profile, path)}
-        if profile.certificate and (profile.flow == "client_certificate" or not profile.secret):
+        if profile.certificate and (profile.flow == Flow.CLIENT_CERTIFICATE
+                                    or not profile.secret):
             return {"client_assertion": functools.partial(self._certificate_assertion, profile,
                                                           built)}
         return resolve_reference(profile.secret or "", base_dir=profile.base_dir)
@@ -403,17 +400,18 @@ class SessionManager:
         send = _traced(functools.partial(session.request,
                                          timeout=profile.timeout_seconds or self._timeout),
                        functools.partial(self._trace_for, profile.name))
-        if profile.secret and profile.flow != "federated" and not (
-                profile.certificate and profile.flow == "client_certificate"):
+        request = send
+        if profile.secret and profile.flow != Flow.FEDERATED and not (
+                profile.certificate and profile.flow == Flow.CLIENT_CERTIFICATE):
             def send_fresh(method: str, url: str, *args: Any, data: Any = None,
                            **kwargs: Any) -> Any:
                 if isinstance(data, dict) and "client_secret" in data:
                     data = {**data, "client_secret": self._read_secret(profile)}
                 return send(method, url, *args, data=data, **kwargs)
 
-            session.request = send_fresh
-        else:
-            session.request = send
+            request = send_fresh
+        # Every request MSAL makes goes through Session.request: this instance's is ours.
+        setattr(session, "request", request)  # noqa: B010 (mypy: no method assignment)
         return session
 
     def _failed(self, profile: Profile, started: float, error: AcquireError) -> AcquireResult:

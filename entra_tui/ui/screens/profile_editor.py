@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -24,20 +23,23 @@ from textual.widgets import Input, Label, Select, Static
 
 from entra_tui.core.clouds import CLOUD_HOSTS
 from entra_tui.core.errors import ConfigError
+from entra_tui.core.flows import DEFAULT_FLOW, FLOW_FIELDS, FLOWS, Flow
 from entra_tui.core.profile_store import check_name
-from entra_tui.core.profiles import FLOWS, check_profile_table
+from entra_tui.core.profiles import check_profile_table
 from entra_tui.core.safe_files import read_small_file
 from entra_tui.core.safe_text import safe_text
 from entra_tui.core.secrets import resolve_path
 from entra_tui.ui.inert import inert, inert_markup
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     key: str
     label: str
     placeholder: str
-    flows: tuple[str, ...] = FLOWS  # the flows that use it
+
+    def used_by(self, flow: str) -> bool:
+        """Shown for `flow`: every flow's field, or one of the keys its row in FLOWS lists."""
+        return self.key not in FLOW_FIELDS or self.key in FLOWS[flow].fields
 
 
 FIELDS = (
@@ -46,19 +48,14 @@ FIELDS = (
     Field("tenant", "Tenant", "contoso.onmicrosoft.com or the tenant GUID"),
     Field("client_id", "Client ID", "the app's Application (client) ID, a GUID"),
     Field("scopes", "Scopes", "api://orders/.default  (spaces or commas between scopes)"),
-    Field("secret", "Secret", "env:ORDERS_SECRET or file:~/.secrets/orders",
-          ("client_secret", "on_behalf_of")),
-    Field("certificate", "Certificate", "~/certs/app.pem or app.pfx",
-          ("client_certificate", "on_behalf_of")),
-    Field("certificate_password", "PFX password", "env:PFX_PASSWORD (optional)",
-          ("client_certificate", "on_behalf_of")),
-    Field("federated_token_file", "Federated file", "/var/run/secrets/azure/tokens/token",
-          ("federated",)),
-    Field("username", "Username", "adele@contoso.onmicrosoft.com", ("username_password",)),
-    Field("password", "Password", "env:USER_PASSWORD", ("username_password",)),
-    Field("redirect_port", "Redirect port", "0 = any free port (optional)", ("interactive",)),
-    Field("assertion_profile", "User token from", "the profile whose user token is exchanged",
-          ("on_behalf_of",)),
+    Field("secret", "Secret", "env:ORDERS_SECRET or file:~/.secrets/orders"),
+    Field("certificate", "Certificate", "~/certs/app.pem or app.pfx"),
+    Field("certificate_password", "PFX password", "env:PFX_PASSWORD (optional)"),
+    Field("federated_token_file", "Federated file", "/var/run/secrets/azure/tokens/token"),
+    Field("username", "Username", "adele@contoso.onmicrosoft.com"),
+    Field("password", "Password", "env:USER_PASSWORD"),
+    Field("redirect_port", "Redirect port", "0 = any free port (optional)"),
+    Field("assertion_profile", "User token from", "the profile whose user token is exchanged"),
     Field("cloud", "Cloud", f"{', '.join(CLOUD_HOSTS)} (optional; default public)"),
     Field("authority_host", "Authority host",
           "https://login.microsoftonline.com (optional)"),
@@ -123,8 +120,8 @@ class ProfileEditor(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="editor-box"):
             with VerticalScroll(id="editor-form"):
-                yield _row("Flow", Select([(f, f) for f in FLOWS], allow_blank=False,
-                                          value=self.initial.get("flow") or "client_secret",
+                yield _row("Flow", Select([(f.value, f.value) for f in Flow], allow_blank=False,
+                                          value=self.initial.get("flow") or DEFAULT_FLOW.value,
                                           id="field-flow"), "flow")
                 for field in FIELDS:
                     yield _row(field.label, Input(
@@ -153,7 +150,7 @@ class ProfileEditor(ModalScreen[str | None]):
 
     def _show_fields_for_flow(self) -> None:
         for field in FIELDS:
-            self.query_one(f"#row-{_dom(field.key)}").display = self.flow in field.flows
+            self.query_one(f"#row-{_dom(field.key)}").display = field.used_by(self.flow)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self._show_fields_for_flow()
@@ -175,7 +172,7 @@ class ProfileEditor(ModalScreen[str | None]):
                 name = raw
                 continue
             value: Any = raw or None
-            if self.flow not in field.flows:
+            if not field.used_by(self.flow):
                 value = None
             elif field.key in LISTS:
                 value = [part for part in re.split(r"[\s,]+", raw) if part]

@@ -21,18 +21,6 @@ from entra_tui.ui.quick_update import update_text
 from entra_tui.ui.widgets.text_lines import TextLines
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
-FLOW_NAMES = {"client_secret": "client credentials · secret",
-              "client_certificate": "client credentials · certificate",
-              "federated": "client credentials · federated assertion (workload identity)",
-              "device_code": "device code (user signs in elsewhere)",
-              "interactive": "interactive browser (authorization code + PKCE)",
-              "username_password": "username and password (ROPC)",
-              "on_behalf_of": "on-behalf-of (exchanges a user token)",
-              "managed_identity": "managed identity"}
-ROPC_WARNING = ("Microsoft discourages this flow: it sends the password to the app, and it "
-                "fails for users with MFA or federated sign-in. Use it only in test tenants.")
-WAITING = {"device_code": " Waiting for the sign-in with the device code…",
-           "interactive": " Waiting for the sign-in in your browser (up to 5 min)…"}
 
 
 class AcquirePane(Vertical):
@@ -83,7 +71,7 @@ class AcquirePane(Vertical):
     def _status(self, profile: Profile | None, result: AcquireResult | None) -> Text:
         if profile is None:
             return Text("")
-        self._waiting_text = WAITING.get(profile.flow, " Acquiring a token…")
+        self._waiting_text = profile.needs.waiting
         if self._working:
             return self._spinner_text()
         if result is None:
@@ -188,7 +176,7 @@ def _details(profile: Profile | None) -> Text:
         ("Tenant", profile.tenant),
         ("Authority", profile.authority_host),
         ("Client", profile.client_id),
-        ("Flow", FLOW_NAMES.get(profile.flow, profile.flow)),
+        ("Flow", profile.needs.label),
         ("Credential", profile.credential_summary),
         ("Scopes", " ".join(profile.scopes)),
     ]
@@ -199,8 +187,8 @@ def _details(profile: Profile | None) -> Text:
     for label, value in rows:
         text.append(f"\n{label:<11}", style="dim")
         text.append(safe_text(value))
-    if profile.flow == "username_password":
-        text.append(f"\n⚠ {ROPC_WARNING}", style="bold yellow")
+    if profile.needs.warning:
+        text.append(f"\n⚠ {profile.needs.warning}", style="bold yellow")
     if profile.auto_refresh_minutes:
         text.append(f"\nAuto-refresh {profile.auto_refresh_minutes} min before expiry",
                     style="dim")
@@ -208,30 +196,23 @@ def _details(profile: Profile | None) -> Text:
 
 
 def error_text(error: AcquireError) -> Text:
-    """What it means and what to try first (they fit a small screen), then the ids support
-    asks for, then Microsoft's own words. Plain Text, never markup, and every piece from the
-    server through safe_text: its line breaks and controls are shown escaped."""
+    """The explanation (AcquireError.explain, which the CLI prints too): what it means and
+    what to try first (they fit a small screen), then the ids support asks for, then
+    Microsoft's own words. Plain Text, never markup, and every piece through safe_text: a
+    server's line breaks and controls are shown escaped."""
+    told = error.explain()
     text = Text()
-    help_ = error.help
-    if help_ is not None:
-        text.append(help_.meaning, style="bold")
+    text.append(safe_text(told.meaning or told.what), style="bold")
+    if told.fix:
         text.append("\nTry: ", style="bold")
-        text.append(help_.fix)
-    else:
-        text.append(safe_text(error.summary), style="bold")
-        if error.hint:
-            text.append("\nTry: ", style="bold")
-            text.append(safe_text(error.hint))
-    ids = [("Correlation ID", error.correlation_id), ("Trace ID", error.trace_id),
-           ("Timestamp", error.timestamp)]
-    for label, value in ids:
-        if value:
-            text.append(f"\n{label}: ", style="dim")
-            text.append(safe_text(value))
-    if help_ is not None:
+        text.append(safe_text(told.fix))
+    for label, value in told.ids:
+        text.append(f"\n{label}: ", style="dim")
+        text.append(safe_text(value))
+    if told.meaning:
         text.append("\nMicrosoft says: ", style="dim")
-        text.append(safe_text(error.summary))
-    if error.error_uri:
+        text.append(safe_text(told.what))
+    if told.more:
         text.append("\nMore: ", style="dim")
-        text.append(safe_text(error.error_uri))
+        text.append(safe_text(told.more))
     return text
