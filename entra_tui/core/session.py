@@ -21,7 +21,6 @@ from typing import Any, NamedTuple
 
 from entra_tui.core.clouds import is_microsoft_host
 from entra_tui.core.errors import CredentialError, EntraTuiError
-from entra_tui.core.failures import from_error_response, from_exception
 from entra_tui.core.flows import FLOWS, Flow
 from entra_tui.core.profiles import Profile
 from entra_tui.core.results import AcquireError, AcquireResult, FailureKind
@@ -144,11 +143,15 @@ class SessionManager:
             return self._failed(profile, started, AcquireError(FailureKind.CONFIGURATION,
                                                                str(exc)))
         except Exception as exc:  # MSAL and requests raise many types; all are reported
+            from entra_tui.core.failures import from_exception  # read only when one fails
+
             return self._failed(profile, started, from_exception(exc, profile.authority_host))
         if cancel is not None and cancel.is_set() and "access_token" not in response:
             return self._failed(profile, started, AcquireError(
                 FailureKind.CANCELLED, "sign-in cancelled"))
         if "access_token" not in response:
+            from entra_tui.core.failures import from_error_response
+
             error = (from_error_response(response) if "error" in response else AcquireError(
                 FailureKind.NETWORK, "the token response has no access_token"))
             return self._failed(profile, started, error)
@@ -157,7 +160,7 @@ class SessionManager:
         warnings = self._warnings(profile) if (
             source != "cache" or self._pending_warnings) else ()
         claims = response.get("id_token_claims")
-        credential = self._reads.pop(profile.name, None) if self._reads else None
+        credential = self._reads.pop(profile.name, None)
         return AcquireResult(
             profile_name=profile.name, acquired_at=self._clock(),
             elapsed_ms=(time.perf_counter() - started) * 1000,
@@ -421,12 +424,11 @@ class SessionManager:
             elapsed_ms=(time.perf_counter() - started) * 1000,
             warnings=self._warnings(profile),
             error=error,
-            credential=self._reads.pop(profile.name, None) if self._reads else None,
+            credential=self._reads.pop(profile.name, None),
         )
 
     def _warnings(self, profile: Profile) -> tuple[str, ...]:
-        pending = self._pending_warnings.pop(profile.name, None) if self._pending_warnings \
-            else None
+        pending = self._pending_warnings.pop(profile.name, None)
         return _exposure_warnings(profile) + ((pending,) if pending else ())
 
 
