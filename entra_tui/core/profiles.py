@@ -379,15 +379,16 @@ def _profile_from_table(name: str, table: Any, path: Path, text: str) -> Profile
     password = reference("password")
     certificate_password = reference("certificate_password")
     certificate = text_value("certificate", required=False)
-    username = text_value("username", required=False)
-    assertion_profile = text_value("assertion_profile", required=False)
-    given = {"secret": secret, "password": password, "certificate": certificate,
-             "username": username, "assertion_profile": assertion_profile}
-    for keys in needs.required:  # one of each group, in the order the flow's row asks
-        if all(given[key] is None for key in keys):
-            key = keys[0]
-            raise fail(f"flow '{flow}' {MISSING[key]}" if key in MISSING
-                       else f"'{key}' is missing", key)
+    given = {"secret": secret, "password": password, "certificate": certificate}
+    # What the flow requires (one key of each group), asked in the order the keys are read.
+    for key in ("secret", "certificate", "username", "password", "assertion_profile"):
+        if key not in given:
+            given[key] = text_value(key, required=False)
+        for group in needs.required:
+            if group[-1] == key and all(given[k] is None for k in group):
+                raise fail(f"flow '{flow}' {MISSING[group[0]]}" if group[0] in MISSING
+                           else f"'{group[0]}' is missing", group[0])
+    username, assertion_profile = given["username"], given["assertion_profile"]
     base_dir = path.parent
     token_cache = text_value("token_cache", required=False) or "memory"
     if token_cache not in ("memory", "persistent"):
