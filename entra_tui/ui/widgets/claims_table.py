@@ -3,12 +3,13 @@
 Drawn line by line (Textual's line API) rather than with DataTable: rows are wrapped once
 into strips and cached, so showing a token costs what its visible rows cost, and a token
 shown again costs a swap of its kept rows. DataTable drew every visible cell through Rich
-anew after each change (~35 ms for a token here)."""
+anew after each change (~35 ms for a token here). A row's height comes from the very wrap that
+draws it (`wrap_cell`)."""
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import islice
 from typing import Any
 
@@ -19,6 +20,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -29,6 +31,7 @@ from entra_tui.core.claims import ClaimRow, explain_claims
 from entra_tui.core.masking import Masker
 from entra_tui.core.safe_text import safe_text
 from entra_tui.core.token import DecodedToken
+from entra_tui.ui.widgets.lines import LinesWidget
 
 CLAIM_WIDTH = 12  # the claim column's least width (most names are shorter)
 MAX_CLAIM_WIDTH = 24  # and its most: as wide as the longest name, up to a fifth of the table
@@ -43,10 +46,11 @@ KEPT_TOKENS = 6
 
 class Row:
     """One claim: its cells, the lines each cell wraps into (the same lines give the row's
-    height and are drawn), joined into strips on first draw, and its styled lines.
+    height and are drawn), joined into strips on first draw. Its styled lines are kept by
+    the table, keyed by the row itself: a row whose cells change is a new Row.
     (Plain slotted classes here: dataclasses took ~1.5 ms each to create at start-up.)"""
 
-    __slots__ = ("name", "cells", "height", "wrapped", "lines", "styled")
+    __slots__ = ("name", "cells", "height", "wrapped", "lines")
 
     def __init__(self, name: str, cells: list[Text], height: int) -> None:
         self.name = name
@@ -54,7 +58,6 @@ class Row:
         self.height = height
         self.wrapped: list[list[Text]] = []
         self.lines: list[Strip] | None = None
-        self.styled: dict[tuple[int, int, int, bool], Strip] = {}
 
 
 class Shown:
@@ -76,7 +79,7 @@ class Shown:
         self.times_refreshed_at = times_refreshed_at
 
 
-class ClaimsTable(ScrollView, can_focus=True):
+class ClaimsTable(LinesWidget, ScrollView, can_focus=True):
     """Values wrap within their column; ↑↓ select a claim; Enter, y or a click copy it."""
 
     BINDINGS = [
@@ -97,6 +100,7 @@ class ClaimsTable(ScrollView, can_focus=True):
     ClaimsTable:focus > .claims--cursor { background: $block-cursor-background;
                                           color: $block-cursor-foreground; }
     """
+    KEPT = 2048  # styled lines: a screenful of each of the kept tokens, in each look
 
     class RowSelected(Message):
         """Enter or a click on a claim: the app copies its value."""
@@ -116,11 +120,13 @@ class ClaimsTable(ScrollView, can_focus=True):
         self.cursor_row = 0
         self.times_refreshed_at = 0.0
         self.presentation = False  # mask e-mails, IPs and object ids (screen sharing)
-        # The last tokens shown, most recent first: showing one again swaps its built rows
-        # (and their drawn strips) back in, with its cursor and scroll position.
-        self._kept: list[Shown] = []
-        self._styles: tuple[bool, tuple[Style, Style, Style]] | None = None
-        self._header: Strip | None = None
+        # The last tokens shown, by (token, column widths, presentation): showing one again
+        # swaps its built rows (and their drawn lines) back in, with its cursor and scroll
+        # position. Keyed by the token's id: the kept Shown holds the token, so the id is
+        # not reused while it is kept.
+        self._tokens: LRUCache[tuple[int, tuple[int, int, int], bool], Shown] = \
+            LRUCache(KEPT_TOKENS)
+        self._shown: Shown | None = None
 
     # --- content ------------------------------------------------------------------------
     @property
@@ -145,24 +151,19 @@ class ClaimsTable(ScrollView, can_focus=True):
         return self._rows[index].height
 
     def show_token(self, token: DecodedToken | None) -> None:
-        if self._kept:
-            current = self._kept[0]
+        current = self._shown
+        if current is not None:
             current.cursor_row, current.scroll_y = self.cursor_row, self.scroll_offset.y
             current.times_refreshed_at = self.times_refreshed_at
-        widths = self._column_widths(token)
-        kept = next((k for k in self._kept if k.token is token and k.widths == widths
-                     and k.presentation == self.presentation), None)
+        kept = self._tokens.get((id(token), self._column_widths(token), self.presentation))
         if kept is None:
             self._token = token
             self.cursor_row = 0
             self._rebuild()
-            kept = Shown(token, self._rows, self._tops, self._widths, self.presentation,
-                         times_refreshed_at=self.times_refreshed_at)
-            self._kept = [kept, *self._kept[: KEPT_TOKENS - 1]]
+            self._keep_shown()
             self.scroll_to(y=0, animate=False)
             return
-        self._kept.remove(kept)
-        self._kept.insert(0, kept)
+        self._shown = kept
         self._token, self._rows, self._tops, self._widths = (
             kept.token, kept.rows, kept.tops, kept.widths)
         self.cursor_row, self.times_refreshed_at = kept.cursor_row, kept.times_refreshed_at
@@ -171,6 +172,18 @@ class ClaimsTable(ScrollView, can_focus=True):
         if self._clock() - self.times_refreshed_at >= 30:
             self.refresh_times()  # relative times drifted while it was not shown
         self.refresh()
+
+    def _keep_shown(self) -> Shown:
+        """Keep the token just built (its rows, widths and presentation) as the one shown."""
+        shown = self._shown = Shown(self._token, self._rows, self._tops, self._widths,
+                                    self.presentation, self.cursor_row, self.scroll_offset.y,
+                                    self.times_refreshed_at)
+        self._tokens[(id(self._token), self._widths, self.presentation)] = shown
+        return shown
+
+    def _forget_token(self, token: DecodedToken | None) -> None:
+        for key in [key for key in list(self._tokens.keys()) if key[0] == id(token)]:
+            self._tokens.discard(key)
 
     # Directory names (the token doctor) for the last tokens named, most recent first:
     # (token, claim -> (line, masked line)). Kept per token, so a switch back costs nothing.
@@ -183,17 +196,16 @@ class ClaimsTable(ScrollView, can_focus=True):
             return  # already there (the same token shown again)
         self._named = [(token, dict(names)),
                        *[(t, n) for t, n in self._named if t is not token]][:4 * KEPT_TOKENS]
-        self._kept = [k for k in self._kept if k.token is not token or token is self._token]
+        self._forget_token(token)  # built without the names
         if token is self._token:
             self._rebuild()
-            for kept in self._kept:
-                if kept.token is token:
-                    kept.rows, kept.tops, kept.widths = self._rows, self._tops, self._widths
+            self._keep_shown()
 
     def set_presentation(self, on: bool) -> None:
         """Mask (or show again) personal values: every kept token is built anew."""
         self.presentation = on
-        self._kept = []
+        self._tokens.clear()
+        self._shown = None
         self.show_token(self._token)
 
     def refresh_times(self) -> None:
@@ -202,13 +214,13 @@ class ClaimsTable(ScrollView, can_focus=True):
         if self._token is None:
             return
         masker = self._masker()
-        by_name = {row.name: row for row in self._rows}
+        by_name = {row.name: index for index, row in enumerate(self._rows)}
         for explained in explain_claims(self._token, self._clock()):
-            row = by_name.get(explained.name)
-            if explained.is_time and row is not None:
-                row.cells = self._cells(explained, masker)
-                row.lines = None
-                row.styled.clear()
+            index = by_name.get(explained.name)
+            if explained.is_time and index is not None:
+                # A new Row (in place: a kept token shares this list): its old lines are
+                # kept under the old one, and age out.
+                self._rows[index] = Row(explained.name, self._cells(explained, masker), 0)
         self._layout_rows()
         self.refresh()
 
@@ -274,7 +286,6 @@ class ClaimsTable(ScrollView, can_focus=True):
             self._tops.append(top)
             top += row.height
         self._set_virtual_size()
-        self._header = None
 
     def _set_virtual_size(self) -> None:
         height = self._tops[-1] + self._rows[-1].height if self._rows else 0
@@ -292,7 +303,8 @@ class ClaimsTable(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         if self._column_widths(self._token) != self._widths:
-            self._kept = []  # built for the old width
+            self._tokens.clear()  # built for the old width
+            self._shown = None
             self.show_token(self._token)
 
     # --- drawing ------------------------------------------------------------------------
@@ -300,7 +312,7 @@ class ClaimsTable(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base, cursor, stripe = self._line_styles()
         if y == 0:
-            return self._header_strip().crop_extend(0, width, base)
+            return self.selectable(self._header_strip().crop_extend(0, width, base), 0)
         line = self.scroll_offset.y + y - 1
         index = bisect.bisect_right(self._tops, line) - 1
         if index < 0 or not self._rows:
@@ -310,41 +322,40 @@ class ClaimsTable(ScrollView, can_focus=True):
         if number >= row.height:
             return Strip.blank(width, base)
         state = 2 if index == self.cursor_row else index % 2
-        key = (number, state, width, self.has_focus)
-        styled = row.styled.get(key)
-        if styled is None:  # styled strips are kept: redrawing a row costs a lookup
-            style = (base, stripe, cursor)[state]
-            styled = self._row_lines(row)[number].apply_style(style).crop_extend(
-                0, width, style)
-            row.styled[key] = styled
-        return styled
+        style = (base, stripe, cursor)[state]
+        # Kept: redrawing a row (the cursor moved, the token came back) costs a lookup.
+        styled = self.kept((row, number, state, width, self.has_focus),
+                           lambda: self._row_lines(row)[number].apply_style(style)
+                           .crop_extend(0, width, style).simplify())
+        return self.selectable(styled, line + 1)
 
     def _line_styles(self) -> tuple[Style, Style, Style]:
         """(base, cursor, stripe) styles; computing them from CSS per line was a third of the
-        cost of drawing a token. Recomputed when styles or focus change."""
-        key = self.has_focus
-        if self._styles is None or self._styles[0] != key:
-            base = self.rich_style
-            self._styles = (key, (
-                base, base + self.get_component_rich_style("claims--cursor"),
-                base + self.get_component_rich_style("claims--stripe")))
-        return self._styles[1]
+        cost of drawing a token. Kept per focus until the styles change."""
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._styles = None
-        self._header = None
-        for row in self._rows:
-            row.styled.clear()
+        def styles() -> tuple[Style, Style, Style]:
+            base = self.rich_style
+            return (base, base + self.get_component_rich_style("claims--cursor"),
+                    base + self.get_component_rich_style("claims--stripe"))
+
+        return self.kept(("styles", self.has_focus), styles)
 
     def _header_strip(self) -> Strip:
-        if getattr(self, "_header", None) is None:
+        def header() -> Strip:
             style = self.get_component_rich_style("claims--header")
             cells = [Text(h) for h, w in zip(HEADINGS, self._widths, strict=True) if w]
-            self._header = _join(self, [c.wrap(self.app.console, w)[0:1]
-                                        for c, w in zip(cells, self._widths, strict=False)],
-                                 self._widths, 1)[0].apply_style(style)
-        return self._header  # type: ignore[return-value]
+            return _join(self, [c.wrap(self.app.console, w)[0:1]
+                                for c, w in zip(cells, self._widths, strict=False)],
+                         self._widths, 1)[0].apply_style(style).simplify()
+
+        return self.kept(("header", self._widths), header)
+
+    def selection_lines(self) -> Sequence[str]:
+        """The heading, then every line of every row (as `render_line` numbers them)."""
+        lines = [self._header_strip().text]
+        for row in self._rows:
+            lines.extend(strip.text for strip in self._row_lines(row))
+        return lines
 
     def _row_lines(self, row: Row) -> list[Strip]:
         if row.lines is None:

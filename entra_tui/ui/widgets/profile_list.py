@@ -3,9 +3,9 @@ its last token state (none, valid and time left, expiring, expired, error), filt
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -18,7 +18,7 @@ from textual.widgets import Input
 from entra_tui.core.profile_state import ProfileState
 from entra_tui.core.profiles import Profile
 from entra_tui.core.safe_text import safe_text
-from entra_tui.ui.widgets.text_lines import own_style
+from entra_tui.ui.widgets.lines import LinesWidget
 
 # Rows are padded to this before the first layout: the pane is 32 wide and its border and the
 # list's padding take 4, so the first resize finds them right and need not rebuild.
@@ -75,7 +75,7 @@ class ProfileFilter(Input):
         self.screen.query_one(ProfileList).focus()
 
 
-class ProfileList(ScrollView, can_focus=True):
+class ProfileList(LinesWidget, ScrollView, can_focus=True):
     """Arrow keys or j/k move; Enter acquires; a click selects; the highlighted profile is the
     current one. Drawn with the line API: as an OptionList it took ~20 ms to style and draw
     before the first frame, and repainted every row when the highlight moved."""
@@ -130,7 +130,6 @@ class ProfileList(ScrollView, can_focus=True):
         self.needle = ""
         self.states: dict[str, ProfileState] = {}
         self._rows: list[tuple[str | None, Text]] = []  # (profile name or None, line)
-        self._strips: dict[tuple[int, int, bool], Strip] = {}  # (row, look, focus) -> line
         self._built_width = 0  # the width the rows were padded to
         self.highlighted: int | None = None  # the cursor's row
         self._hover: int | None = None
@@ -154,7 +153,7 @@ class ProfileList(ScrollView, can_focus=True):
             rows.extend((p.name, self._prompt(p)) for p in members)
         self._rows = rows
         self._built_width = self._row_width()
-        self._strips.clear()
+        self.forget()  # drawn lines are kept by row number: (row, look, focus, width)
         self.highlighted = None
         self.virtual_size = Size(self._built_width, len(rows))
         self.refresh(layout=True)
@@ -200,8 +199,11 @@ class ProfileList(ScrollView, can_focus=True):
             if row_name == name:
                 profile = next(p for p in self.ordered if p.name == name)
                 self._rows[row] = (name, self._prompt(profile))
-                self._forget_strips(row)
-                self.refresh_line(row)
+                self._redraw_row(row)
+
+    def _redraw_row(self, row: int) -> None:
+        self.forget(lambda key: isinstance(key, tuple) and key[0] == row)
+        self.refresh_line(row)
 
     def highlight_profile(self, name: str) -> None:
         row = next((i for i, (n, _) in enumerate(self._rows) if n == name), None)
@@ -286,27 +288,20 @@ class ProfileList(ScrollView, can_focus=True):
         if row >= len(self._rows):
             return Strip.blank(width, base)
         look = 1 if row == self.highlighted else 2 if row == self._hover else 0
-        key = (row, look, self.has_focus)
-        strip = self._strips.get(key)
-        if strip is None:  # kept: moving the cursor redraws two rows from this cache
-            style = base
-            if look:
-                style = base + self.get_component_rich_style(
-                    "profile-list--cursor" if look == 1 else "profile-list--hover")
-            text = self._rows[row][1]
-            segments = Segment.apply_style(text.render(self.app.console), style + own_style(text))
-            strip = Strip(list(segments)).crop_extend(
-                0, width, style)
-            self._strips[key] = strip
-        return strip
+        # Kept: moving the cursor redraws two rows from the cache.
+        strip = self.kept((row, look, self.has_focus, width),
+                          lambda: self._draw_row(row, look, width, base))
+        return self.selectable(strip, row)
 
-    def _forget_strips(self, row: int) -> None:
-        for key in [k for k in self._strips if k[0] == row]:
-            del self._strips[key]
+    def _draw_row(self, row: int, look: int, width: int, base: Style) -> Strip:
+        style = base
+        if look:
+            style = base + self.get_component_rich_style(
+                "profile-list--cursor" if look == 1 else "profile-list--hover")
+        return self.draw_text(self._rows[row][1], style).crop_extend(0, width, style).simplify()
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._strips.clear()
+    def selection_lines(self) -> Sequence[str]:
+        return [text.plain for _, text in self._rows]
 
     def on_focus(self) -> None:
         self.refresh()

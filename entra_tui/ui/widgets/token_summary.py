@@ -62,9 +62,7 @@ class TokenSummary(TextLines):
         if lines != self.max_lines:
             self.max_lines = lines
             self.styles.max_height = lines
-            self._kept.clear()
-            self._lines = None
-            self.refresh(layout=True)
+            self.rewrap()
 
     def show_entry(self, entry: InspectedToken | None, *, position: tuple[int | None, int],
                    verifying: bool = False, masker: Masker | None = None) -> None:
