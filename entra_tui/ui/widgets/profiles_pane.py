@@ -12,7 +12,7 @@ from textual.widgets import Input
 from entra_tui.core.errors import ConfigError
 from entra_tui.core.profiles import ProfileSet
 from entra_tui.core.safe_text import safe_text
-from entra_tui.ui.lazy import static_on_first_use
+from entra_tui.ui.lazy import note_on_first_use
 from entra_tui.ui.widgets.profile_list import ProfileFilter, ProfileList
 
 NARROW_WIDTH, WIDE_WIDTH = 28, 32  # the pane's least width below and from 100 columns
@@ -79,26 +79,21 @@ class ProfilesPane(Vertical):
         if not note and not profile_list.ordered:
             note = (f"No profile matches '{safe_text(profile_list.needle)}'. Esc clears the "
                     "filter.")
-        if note or self.query("#profiles-message"):
-            message = static_on_first_use(self, "profiles-message")
-            message.update(Text("\n".join(safe_text(line) for line in note.split("\n"))))
+        message = note_on_first_use(
+            self, "profiles-message", Text("\n".join(safe_text(line) for line in note.split("\n"))))
+        if message is not None:
             message.set_class(self.config_error is not None, "error")
-            message.display = bool(note)
         self._show_broken()
         self._on_listed(profile_list.highlighted_name)
 
     def _show_broken(self) -> None:
         """Profiles that cannot be used, each with where and why; the others stay usable."""
         broken = self.profile_set.broken if self.profile_set is not None else ()
-        if not broken and not self.query("#profiles-broken"):
-            return
         lines = [f"✗ {b.name} cannot be used:\n  {b.error}" for b in broken]
         if lines:
             lines.append("The file was not changed. Fix it and press F5 to reload.")
-        panel = static_on_first_use(self, "profiles-broken")
-        panel.update(Text("\n".join(safe_text(line) for text in lines
-                                    for line in text.split("\n"))))
-        panel.display = bool(broken)
+        note_on_first_use(self, "profiles-broken", Text("\n".join(
+            safe_text(line) for text in lines for line in text.split("\n"))))
 
     def reveal(self, name: str) -> None:
         """Highlight profile `name`, clearing a filter that hides it."""
