@@ -50,10 +50,11 @@ class TokenTextArea(TextArea):
             return
         await super()._on_key(event)
 
-    def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
         """A paste goes in inert: the text area draws what it holds, escapes included.
-        (Textual calls each class's handler in turn: TextArea's own inserts the text.)
-        A huge one goes to the dialog instead (prevent_default: TextArea never sees it)."""
+        Textual calls each class's handler in turn, this subclass's first: TextArea's own
+        (`_on_paste`, not overridden) then inserts the text as changed here. A huge one goes
+        to the dialog instead (prevent_default: TextArea's handler never runs)."""
         if len(event.text) > SHOWN_PASTE_CHARS:
             event.prevent_default()
             self.post_message(self.LargePaste(inert_paste(event.text)))
