@@ -39,8 +39,6 @@ class Acquisition:
 
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
-        # Claims re-acquisitions: profile -> its token before, shown against the new one.
-        self.diff_after: dict[str, InspectedToken | None] = {}
 
     def acquire(self, fresh: bool = False) -> None:
         screen = self.screen
@@ -49,8 +47,11 @@ class Acquisition:
             return
         self.start(screen.current, fresh)
 
-    def start(self, profile: Profile, fresh: bool = False, claims: str | None = None) -> None:
-        """Run MSAL for `profile` in a thread; the UI stays live and other profiles usable."""
+    def start(self, profile: Profile, fresh: bool = False, claims: str | None = None,
+              before: InspectedToken | None = None) -> None:
+        """Run MSAL for `profile` in a thread; the UI stays live and other profiles usable.
+        `claims`: a claims challenge's request; `before`: the token the new one is then shown
+        against."""
         screen = self.screen
         run = screen.runs.of(profile)
         if run.working:
@@ -61,7 +62,7 @@ class Acquisition:
             assertion = source.token.access_token if source and source.token else None
         run.start()
         screen.run_worker(
-            partial(self._in_thread, run, fresh, assertion, claims), thread=True,
+            partial(self._in_thread, run, fresh, assertion, claims, before), thread=True,
             group=f"acquire:{profile.name}", exclusive=True, exit_on_error=False,
             description=f"acquire {profile.name}")
         # The spinner appears only if the answer takes a while: a cache hit or a quick
@@ -72,12 +73,12 @@ class Acquisition:
     def _show_working(self, run: ProfileRun) -> None:
         screen = self.screen
         if run.working and screen.runs.is_live(run):
-            if screen.current is not None and screen.current.name == run.name:
+            if screen.shows(run):
                 screen.render_current()
             screen.update_states(run.name)
 
     def _in_thread(self, run: ProfileRun, fresh: bool, assertion: str | None,
-                   claims: str | None = None) -> None:
+                   claims: str | None, before: InspectedToken | None) -> None:
         """The worker: MSAL, then the token decoded here, then one message back."""
         screen = self.screen
 
@@ -98,7 +99,7 @@ class Acquisition:
                                                       "acquisition stopped unexpectedly"))
             screen.post_message(AcquisitionFinished(run, result))
             raise
-        screen.post_message(AcquisitionFinished.decoded(run, result))
+        screen.post_message(AcquisitionFinished.decoded(run, result, before))
 
     def sign_in_url_shown(self, message: SignInUrlShown) -> None:
         """No browser could be opened (headless, SSH): the sign-in waits for the user to
@@ -154,7 +155,7 @@ class Acquisition:
         screen.notify(f"{safe_text(name)}: cached tokens cleared ({removed} item"
                       f"{'s' if removed != 1 else ''}); the next acquisition goes to the "
                       "identity provider.")
-        if screen.current is not None and screen.current.name == name:
+        if screen.shows(run):
             screen.render_current()
             if screen.viewing is not None and screen.viewing.profile_name == name:
                 screen.viewing = None
@@ -175,21 +176,17 @@ class Acquisition:
         if self.screen.runs.is_live(run):
             self.start(run.profile, True)
 
-    def _compared(self, name: str, entry: InspectedToken, source: str | None) -> None:
+    def _compared(self, name: str, entry: InspectedToken, source: str | None,
+                  before: InspectedToken | None) -> None:
         """A token from the identity provider: say what changed since the profile's previous
-        one (= shows it); after a claims challenge, show the comparison at once."""
-        from entra_tui.ui.screens.diff_view import (
-            DiffView,
-            compare,
-            fresh_token_status,
-            previous_of,
-        )
+        one (= shows it); after a claims challenge, show it against `before` at once."""
+        from entra_tui.ui.token_compare import compare, fresh_token_status, previous_of
 
         screen = self.screen
-        waiting = name in self.diff_after
-        previous = self.diff_after.pop(name, None) if waiting else None
-        if waiting and previous is not None:
-            diff, note = compare(previous, entry)
+        if before is not None:
+            from entra_tui.ui.screens.diff_view import DiffView
+
+            diff, note = compare(before, entry)
             screen.app.push_screen(DiffView(diff, f"{name}: before and after the claims "
                                                   f"challenge", note,
                                             screen.masker_for(entry.token.claims)))
@@ -216,10 +213,10 @@ class Acquisition:
             entry = screen.history.add(InspectedToken(
                 token=message.token, origin=f"{run.name} from {result.source}",
                 added_at=result.acquired_at, profile_name=run.name))
-            if screen.current is not None and screen.current.name == run.name:
+            if screen.shows(run):
                 screen.viewing = entry
             self._schedule_auto_refresh(run, message.token)
-            self._compared(run.name, entry, result.source)
+            self._compared(run.name, entry, result.source, message.before)
         if url is not None:  # the sign-in is over: its URL is no longer wanted on screen
             app = screen.app
             for note in list(app._notifications):
@@ -229,7 +226,7 @@ class Acquisition:
         for warning in result.warnings:
             screen.notify(safe_text(warning), title=run.name, severity="warning", timeout=10)
         self.close_device_code(run)
-        if screen.current is not None and screen.current.name == run.name:
+        if screen.shows(run):
             screen.render_current()
         elif result.error is not None and result.error.kind is not FailureKind.CANCELLED:
             screen.notify(f"{safe_text(run.name)}: {result.error.title}", severity="error")

@@ -48,15 +48,14 @@ class DoctorKeys:
         if profile is None:
             screen.app.notify("Select a profile first.", markup=False)
             return
-        run = screen.runs.find(profile.name)
+        run = screen.current_run
         token = run.token.access_token if run is not None and run.token is not None else None
         failed = run.attempt.error if run is not None and run.attempt is not None else None
-        entry = screen.history.latest_for(profile.name)
         screen.app.push_screen(HealthView(
             profile, screen.entra.profile_set, self.acquire, token, screen.entra.clock,
             test_call_only=test_call_only,
             correlation_id=failed.correlation_id if failed is not None else None,
-            masker=screen.masker_for(entry.token.claims if entry is not None else None)))
+            masker=screen.masker_for_current()))
 
     def acquire(self, profile: Any) -> Any:
         """For the doctor's worker: app flows through the session (MSAL's cache first); a
@@ -79,13 +78,10 @@ class DoctorKeys:
         """Call before the claims table shows `entry`: names already found for the same
         values (a switch back, a cache hit, a fresh token of the same profile) go with it at
         once; otherwise a worker looks them up, when its profile has a Graph reader."""
-        if entry is None:
-            return
         token = entry.token
         screen = self.screen
         profiles = screen.entra.profile_set
-        profile = (profiles.get(entry.profile_name) if profiles and entry.profile_name
-                   else None) or screen.current
+        profile = screen.source_profile(entry) or screen.current
         if profile is None:
             return
         from entra_tui.core.directory_names import has_groups_overage, wanted

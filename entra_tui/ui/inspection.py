@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from entra_tui.core.history import InspectedToken
-    from entra_tui.core.profiles import Profile
     from entra_tui.core.token import DecodedToken
     from entra_tui.core.verify import KeyFetcher, Verification
     from entra_tui.ui.screens.main import MainScreen
@@ -74,7 +73,7 @@ class Inspection:
         if entry is not None:
             from entra_tui.core.curl import curl_command
 
-            command = curl_command(entry.token, self._source_profile(entry))
+            command = curl_command(entry.token, self.screen.source_profile(entry))
             self.screen.entra.copy_secret_text(command, "curl command")
 
     def copy_claim(self) -> None:
@@ -129,17 +128,11 @@ class Inspection:
                       "Presentation mode off.")
 
     # --- verification ---------------------------------------------------------------------
-    def _source_profile(self, entry: InspectedToken) -> Profile | None:
-        """The profile a token was acquired with, if it is still in the file."""
-        profile_set = self.screen.entra.profile_set
-        return profile_set.get(entry.profile_name) if profile_set and entry.profile_name \
-            else None
-
     def verify(self) -> None:
         entry = self.need_token()
         if entry is None or entry.id in self.screen.verifying:
             return
-        profile = self._source_profile(entry)
+        profile = self.screen.source_profile(entry)
         authority = profile.authority_host if profile else None
         self._start_verification(entry, lambda: self.key_fetcher.verify(entry.token, authority))
 
@@ -210,7 +203,7 @@ class Inspection:
         expect = profile.expect if profile else Expectations()
         from entra_tui.core.validation import profile_context, validation_report
 
-        source = self._source_profile(entry)
+        source = self.screen.source_profile(entry)
         context = profile_context(source or profile, entry.token, source is not None)
         report = validation_report(entry.token, expect, screen.entra.clock(), entry.verification,
                                    **context)

@@ -39,9 +39,9 @@ def user_binding(app: App[object], binding: Binding) -> Binding:
 def user_keys(app: App[object], binding_id: str) -> list[str]:
     """How the footer writes each key of the main screen's binding `binding_id` (the user's
     keys where remapped), e.g. ["a"] or ["g"]."""
-    from entra_tui.ui.screens.main import MainScreen
+    from entra_tui.ui.main_bindings import BINDINGS
 
-    binding = next((b for b in MainScreen.BINDINGS if isinstance(b, Binding)
+    binding = next((b for b in BINDINGS if isinstance(b, Binding)
                     and b.id == binding_id), None)
     if binding is None:
         return []

@@ -156,10 +156,9 @@ class ProfileFlows:
         self.reconcile()
         screen.current = None
         screen.show_profiles()
-        profile_set = self.app.profile_set
-        if select is not None and profile_set is not None:
+        if select is not None and self.app.profile_set is not None:
             screen.query_one(ProfileList).highlight_profile(select)
-            screen.current = profile_set.get(select)
+            screen.current = screen.profile_named(select)
         self.app.notify(message)
 
     def reload(self) -> None:

@@ -34,13 +34,12 @@ class WireKeys:
             return
         from entra_tui.ui.screens.trace_view import TraceView
 
-        entry = screen.history.latest_for(profile.name) if profile is not None else None
-        screen.app.push_screen(TraceView(trace, screen.masker_for(
-            entry.token.claims if entry is not None else None)))
+        screen.app.push_screen(TraceView(trace, screen.masker_for_current()))
 
     def diff_previous(self) -> None:
         """The shown token against the previous token of the same profile (diff_view.py)."""
-        from entra_tui.ui.screens.diff_view import DiffView, compare, previous_of
+        from entra_tui.ui.screens.diff_view import DiffView
+        from entra_tui.ui.token_compare import compare, previous_of
 
         screen = self.screen
         entry = screen.inspection.need_token()
@@ -58,20 +57,16 @@ class WireKeys:
 
     def claims_challenge(self, challenge: ClaimsChallenge) -> None:
         """A pasted WWW-Authenticate challenge: offer a fresh token asked with its claims;
-        the new token is then shown against the one before (acquisition.diff_after)."""
+        the new token is then shown against the one before."""
         from entra_tui.ui.screens.challenge_view import ChallengeView
 
         screen = self.screen
-        acquisition = screen.acquisition
         profile = screen.current
 
         def chosen(reacquire: bool | None) -> None:
             if reacquire and profile is not None:
-                run = screen.runs.of(profile)
-                acquisition.diff_after[profile.name] = screen.history.latest_for(profile.name)
-                acquisition.start(profile, True, claims=challenge.claims)
-                if not run.working:
-                    acquisition.diff_after.pop(profile.name, None)
+                screen.acquisition.start(profile, True, claims=challenge.claims,
+                                         before=screen.current_latest)
 
         screen.app.push_screen(ChallengeView(challenge, profile.name if profile else None),
                                chosen)
@@ -82,7 +77,7 @@ class WireKeys:
 
         screen = self.screen
         current = screen.current
-        run = screen.runs.of(current) if current is not None else None
+        run = screen.current_run
         account = run.attempt.account if run is not None and run.attempt else None
         target = revocation_target(current, account)
         if isinstance(target, str):

@@ -3,8 +3,6 @@ changed, reissue-only changes last; `c` copies the comparison as text."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -70,39 +68,3 @@ def _styled(lines: list[str]) -> Text:
             style = "bold"
         out.append(line, style=style)
     return out
-
-
-def previous_of(history: Any, entry: Any) -> Any:
-    """The token of the same profile (or the same paste origin) just before `entry` in the
-    history, or None."""
-    position = history.position(entry)
-    if position is None:
-        return None
-    for back in range(1, position):
-        earlier = history.step(entry, -back)
-        if earlier is None or earlier is entry:
-            return None
-        if entry.profile_name is not None and earlier.profile_name == entry.profile_name:
-            return earlier
-    return None
-
-
-def compare(previous: Any, entry: Any) -> tuple[TokenDiff, str | None]:
-    """The diff from `previous` to `entry`, and the managed-identity cache note if it applies."""
-    from entra_tui.core.token_diff import diff_tokens, platform_cache_note
-
-    return diff_tokens(previous.token, entry.token), platform_cache_note(previous.token,
-                                                                         entry.token)
-
-
-def fresh_token_status(previous: Any, entry: Any) -> str | None:
-    """After a fresh token (A): how many claims changed since the profile's previous token,
-    with the key that shows the comparison; None when there is nothing to compare."""
-    if previous is None:
-        return None
-    diff, note = compare(previous, entry)
-    if note is not None:
-        return note
-    if diff.identical:
-        return "The same token came back (press = to compare)."
-    return f"{diff.summary().capitalize()} since the previous token (press = to compare)."
