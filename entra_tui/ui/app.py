@@ -21,7 +21,6 @@ from textual.worker import Worker, WorkerState
 
 from entra_tui.core.clipboard import ClipboardGuard, SystemClipboard
 from entra_tui.core.errors import ConfigError
-from entra_tui.core.profile_store import ProfileStore
 from entra_tui.core.profiles import DEFAULT_CLIPBOARD_CLEAR_SECONDS, ProfileSet
 from entra_tui.core.safe_text import safe_text
 from entra_tui.core.session import SessionManager
@@ -100,7 +99,8 @@ class EntraTuiApp(MainScreenState, App[None]):
             # After the first frame has reached the terminal: a thread importing crypto would
             # otherwise hold the GIL while Textual's writer thread draws it.
             self.call_after_refresh(self.set_timer, 0.15, partial(
-                self._start_background, self._on_first_frame))
+                self.run_worker, self._on_first_frame, thread=True, group="startup",
+                exit_on_error=False))
 
     def _quit_on_signals(self) -> None:
         """`kill` and a closed terminal (SIGTERM, SIGHUP) quit as q does: Python would just
@@ -109,13 +109,9 @@ class EntraTuiApp(MainScreenState, App[None]):
         import signal
 
         loop = asyncio.get_running_loop()
-        for number in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)):
-            if number is not None:
-                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                    loop.add_signal_handler(number, self.call_later, self.action_quit)
-
-    def _start_background(self, task: Callable[[], None]) -> None:
-        self.run_worker(task, thread=True, group="startup", exit_on_error=False)
+        for name in ("SIGTERM", "SIGHUP"):  # AttributeError: no SIGHUP on Windows
+            with contextlib.suppress(AttributeError, NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(getattr(signal, name), self.call_later, self.action_quit)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.group == "startup":
@@ -181,6 +177,8 @@ class EntraTuiApp(MainScreenState, App[None]):
                 or self.profile_set is None:
             return
         self._saved_theme = theme.name
+        from entra_tui.core.profile_store import ProfileStore  # not needed to start
+
         store = ProfileStore(self.profile_set.path)
 
         def save() -> None:
