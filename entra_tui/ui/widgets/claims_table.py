@@ -127,6 +127,7 @@ class ClaimsTable(LinesWidget, ScrollView, can_focus=True):
         self._tokens: LRUCache[tuple[int, tuple[int, int, int], bool], Shown] = \
             LRUCache(KEPT_TOKENS)
         self._shown: Shown | None = None
+        self._styles: tuple[bool, tuple[Style, Style, Style]] | None = None
 
     # --- content ------------------------------------------------------------------------
     @property
@@ -325,20 +326,31 @@ class ClaimsTable(LinesWidget, ScrollView, can_focus=True):
         style = (base, stripe, cursor)[state]
         # Kept: redrawing a row (the cursor moved, the token came back) costs a lookup.
         styled = self.kept((row, number, state, width, self.has_focus),
-                           lambda: self._row_lines(row)[number].apply_style(style)
-                           .crop_extend(0, width, style).simplify())
+                           lambda: self._styled(self._row_lines(row)[number], style, width))
         return self.selectable(styled, line + 1)
+
+    @staticmethod
+    def _styled(line: Strip, style: Style, width: int) -> Strip:
+        """`line` `width` cells wide in `style` (under the cells' own styles), its segments
+        of one style joined (as `selectable` needs), in one new strip."""
+        cropped = line.crop_extend(0, width, None)
+        return Strip(Segment.simplify(Segment.apply_style(cropped, style)), width)
 
     def _line_styles(self) -> tuple[Style, Style, Style]:
         """(base, cursor, stripe) styles; computing them from CSS per line was a third of the
-        cost of drawing a token. Kept per focus until the styles change."""
-
-        def styles() -> tuple[Style, Style, Style]:
+        cost of drawing a token. Recomputed when styles or focus change (held here, not among
+        the kept lines: this runs for every line drawn)."""
+        key = self.has_focus
+        if self._styles is None or self._styles[0] != key:
             base = self.rich_style
-            return (base, base + self.get_component_rich_style("claims--cursor"),
-                    base + self.get_component_rich_style("claims--stripe"))
+            self._styles = (key, (
+                base, base + self.get_component_rich_style("claims--cursor"),
+                base + self.get_component_rich_style("claims--stripe")))
+        return self._styles[1]
 
-        return self.kept(("styles", self.has_focus), styles)
+    def notify_style_update(self) -> None:
+        super().notify_style_update()  # the kept lines go too
+        self._styles = None
 
     def _header_strip(self) -> Strip:
         def header() -> Strip:

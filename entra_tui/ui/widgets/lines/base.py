@@ -5,10 +5,14 @@ profile or a token shows lines drawn moments before. Each widget keeps what it d
 `textual.cache.LRUCache` (`kept`), keyed by what decides a line's look (its text, width,
 cursor, focus); a theme or class change restyles everything, so the cache is dropped then.
 
-Text selection works as in Textual's own widgets: every line drawn carries its place in the
-widget's text (`Strip.apply_offsets`), from which Textual turns a mouse drag into a
-`Selection`; `get_selection` cuts that selection out of `selection_lines()`, the text of each
-line as drawn, and `selectable` draws the selected span in the screen's selection style.
+Text selection works as in Textual's own widgets: a line carries its place in the widget's
+text (`Strip.apply_offsets`), from which Textual turns a mouse drag into a `Selection`;
+`get_selection` cuts that selection out of `selection_lines()`, the text of each line as
+drawn, and `selectable` draws the selected span in the screen's selection style.
+
+Textual reads a line's place only from the line under the mouse, which it asks `render_line`
+for at that moment; lines drawn for the screen (through `render_lines`) go without it:
+giving every segment of every new line its own style cost a tenth of drawing a new token.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.cache import LRUCache
+from textual.geometry import Region
 from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
@@ -50,6 +55,10 @@ class LinesWidget(_WidgetBase):
     `selectable(strip, y)`, where `y` is the line's number in `selection_lines()`."""
 
     KEPT: ClassVar[int] = 512  # lines (or, for TextLines, wrapped texts) kept per widget
+    # This widget's part of the screen's selection, as Textual last told it (looking it up
+    # on the screen for every line drawn cost more than drawing a kept line).
+    _selection: Selection | None = None
+    _drawing = False  # inside render_lines: the lines are for the screen, not the mouse
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -90,13 +99,23 @@ class LinesWidget(_WidgetBase):
 
     def selectable(self, strip: Strip, y: int) -> Strip:
         """`strip`, line `y` of `selection_lines()`, ready to draw: the mouse can select in
-        it, and the selected part of it shows. Each segment is told its place, so segments
-        of one style stay apart from here on: keep strips `simplify()`-ed (joined) first."""
-        selection = self.text_selection
+        it, and the selected part of it shows."""
+        selection = self._selection
         if selection is not None and (span := selection.get_span(y)) is not None:
             style = self.screen.get_component_rich_style("screen--selection")
             strip = highlighted(strip, *span, style)
-        return strip.apply_offsets(0, y)
+        return strip if self._drawing else strip.apply_offsets(0, y)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._drawing = True
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing = False
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self._selection = selection
+        super().selection_updated(selection)  # redraws
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
         """The selected text (a mouse drag, then Ctrl+C), as it reads on the screen."""
