@@ -30,14 +30,3 @@ def note_on_first_use(parent: Widget, widget_id: str, text: str | Text, *,
     note.display = bool(text)
     return note
 
-
-def static_on_first_use(parent: Widget, widget_id: str, *,
-                        before: Widget | None = None) -> Static:
-    """The Static `#widget_id` in `parent`, mounted now if it is not there yet.
-    (The older form, kept until its last caller, screens/main.py, uses `note_on_first_use`.)"""
-    found = parent.query(f"#{widget_id}")
-    if found:
-        return found.first(Static)
-    widget = Static(id=widget_id)
-    parent.mount(widget, before=before)
-    return widget
