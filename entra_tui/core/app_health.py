@@ -15,6 +15,7 @@ from typing import Any
 from entra_tui.core.clouds import is_guid
 from entra_tui.core.errors import EntraTuiError
 from entra_tui.core.expectations import Expectations
+from entra_tui.core.flows import Flow
 from entra_tui.core.graph_client import (
     ARM_APP_ID,
     GRAPH_APP_ID,
@@ -115,7 +116,7 @@ class AppFacts:
 
     # -- credentials --
     def credentials(self, within_days: int, secret_hint: str | None) -> list[Finding]:
-        if self.profile.flow == "managed_identity":
+        if self.profile.flow == Flow.MANAGED_IDENTITY:
             return [Finding("credentials", Level.INFO,
                             "a managed identity has no credentials to expire")]
         app = self.application(self.profile.client_id)
@@ -127,7 +128,7 @@ class AppFacts:
                             "the app registration is homed in another tenant (a multi-tenant "
                             "app): its credentials are managed there")]
         found: list[Finding] = []
-        uses_secret = self.profile.flow in ("client_secret", "on_behalf_of") and \
+        uses_secret = self.profile.flow in (Flow.CLIENT_SECRET, Flow.ON_BEHALF_OF) and \
             bool(self.profile.secret)
         uses_cert = bool(self.profile.certificate)
         entries = [("secret", c) for c in app.get("passwordCredentials") or []
@@ -164,7 +165,7 @@ class AppFacts:
             else:
                 found.append(Finding("credentials", Level.OK,
                                      f"{label}{mine} expires in {_days(days)} ({end})"))
-        if not entries and self.profile.flow in ("client_secret", "client_certificate"):
+        if not entries and self.profile.flow in (Flow.CLIENT_SECRET, Flow.CLIENT_CERTIFICATE):
             found.append(Finding("credentials", Level.PROBLEM,
                                  "the app has no secrets or certificates",
                                  "add one under Certificates & secrets"))
@@ -283,7 +284,7 @@ class AppFacts:
                                  f"{', '.join(sorted(roles))}"))
         if scopes is not None:
             missing = sorted(set(wanted_scopes) - scopes)
-            user_flow = self.profile.is_user_flow or self.profile.flow == "on_behalf_of"
+            user_flow = self.profile.acts_for_user
             for scope in missing:
                 found.append(Finding(
                     "permissions", Level.WARNING if user_flow else Level.INFO,
