@@ -8,6 +8,10 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from entra_tui.sandbox import Sandbox
 
 EXIT_OK = 0
 EXIT_CANNOT_WRITE = 3  # --write-profiles: the file cannot be written (or is not ours)
@@ -59,7 +63,7 @@ def _exit(*_: object) -> None:
     raise SystemExit(EXIT_OK)
 
 
-def write_profile_file(sandbox: object, path: Path) -> str:
+def write_profile_file(sandbox: Sandbox, path: Path) -> str:
     """Write the demo's profiles for this sandbox to `path` (the same generator `--demo`
     uses; secrets stay in the sandbox's folder, referenced by absolute `file:` paths). Only a
     new file or one written here before is replaced, in one step: a user's own profile file
@@ -81,7 +85,7 @@ def write_profile_file(sandbox: object, path: Path) -> str:
         return (f"not writing {shown}: it exists and is not a profile file written by "
                 "`entra-tui sandbox --write-profiles`; name a new file")
     try:
-        text = demo_profiles_toml(sandbox, absolute_secrets=True)  # type: ignore[arg-type]
+        text = demo_profiles_toml(sandbox, absolute_secrets=True)
         atomic_write(path, WRITTEN_MARK + text)
     except OSError as exc:
         return f"cannot write {shown}: {safe_text(exc.strerror or exc)}"
@@ -104,8 +108,8 @@ def sandbox_info(sandbox: object) -> dict[str, object]:
                 app["client_secret"] = client.secret
             if client.certificate:
                 cert = sandbox.client_certificates[client.client_id]
-                app["certificate_pem"] = str(cert.pem_path)  # type: ignore[attr-defined]
-                app["certificate_thumbprint"] = cert.sha1_thumbprint  # type: ignore[attr-defined]
+                app["certificate_pem"] = str(cert.pem_path)
+                app["certificate_thumbprint"] = cert.sha1_thumbprint
                 app["certificate_pfx"] = str(sandbox.pfx_path(client.slug))
                 app["certificate_pfx_password"] = PFX_PASSWORD
             if client.expired_secret:
@@ -130,11 +134,11 @@ def sandbox_info(sandbox: object) -> dict[str, object]:
             "tenants": tenants}
 
 
-def describe_sandbox(info: dict[str, object]) -> str:
+def describe_sandbox(info: dict[str, Any]) -> str:
     lines = [f"entra-tui sandbox tenant at {info['base_url']}",
              f"CA bundle:     {info['ca_bundle']}",
              f"Device login:  {info['device_login']}", ""]
-    for tenant in info["tenants"]:  # type: ignore[attr-defined]
+    for tenant in info["tenants"]:
         lines.append(f"{tenant['name']} ({tenant['domain']}, {tenant['tenant_id']})")
         lines.append(f"  authority: {tenant['authority']}")
         lines.append(f"  scopes:    {' '.join(tenant['scopes'])}")
@@ -150,12 +154,12 @@ def describe_sandbox(info: dict[str, object]) -> str:
                          + (" (MFA required)" if user["mfa_required"] else ""))
         lines.append("")
     identity = info["managed_identity"]
-    lines.append(f"Managed identity: IDENTITY_ENDPOINT={identity['IDENTITY_ENDPOINT']} "  # type: ignore[index]
-                 f"IDENTITY_HEADER={identity['IDENTITY_HEADER']}")  # type: ignore[index]
+    lines.append(f"Managed identity: IDENTITY_ENDPOINT={identity['IDENTITY_ENDPOINT']} "
+                 f"IDENTITY_HEADER={identity['IDENTITY_HEADER']}")
     if "profiles_file" in info:
         from entra_tui.demo import FABRIKAM_SECRET_ENV
 
-        fabrikam = info["tenants"][1]["apps"][0]  # type: ignore[index]
+        fabrikam = info["tenants"][1]["apps"][0]
         from entra_tui.core.safe_text import safe_text
 
         config = safe_text(shlex.quote(str(info["profiles_file"])))

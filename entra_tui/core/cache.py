@@ -71,7 +71,7 @@ def _owner_only(path: Path) -> None:
 def _atomic_file_persistence(location: str) -> Any:
     import msal_extensions  # lazily, like MSAL: importing the core must stay cheap
 
-    class AtomicFilePersistence(msal_extensions.FilePersistence):  # type: ignore[misc]
+    class AtomicFilePersistence(msal_extensions.FilePersistence):
         """msal-extensions truncates and rewrites in place, so a kill mid-write would leave
         a broken cache. Write beside it and rename instead (msal-extensions still locks)."""
 

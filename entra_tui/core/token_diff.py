@@ -134,12 +134,13 @@ class TokenDiff(NamedTuple):
 
 def diff_tokens(old: DecodedToken, new: DecodedToken) -> TokenDiff:
     """What changed from `old` to `new`."""
-    lifetimes = (_lifetime(old), _lifetime(new))
+    old_lifetime, new_lifetime = _lifetime(old), _lifetime(new)
+    lifetimes = ((old_lifetime, new_lifetime) if old_lifetime is not None
+                 and new_lifetime is not None and old_lifetime != new_lifetime else None)
     return TokenDiff(header=tuple(_compare("header", old.header, new.header)),
                      claims=tuple(_compare("claims", old.claims, new.claims)),
                      identical=old.raw == new.raw,
-                     lifetimes=lifetimes if None not in lifetimes and lifetimes[0] != lifetimes[1]
-                     else None)  # type: ignore[arg-type]
+                     lifetimes=lifetimes)
 
 
 def _lifetime(token: DecodedToken) -> float | None:

@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable, Mapping
 from enum import Enum
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, ParamSpec
 from urllib.parse import quote
 
 from entra_tui.core.clouds import (
@@ -77,21 +77,21 @@ class Verification(NamedTuple):
         return f"{self.state.value}: {self.reason}"
 
 
-_F = TypeVar("_F", bound=Callable[..., Verification])
+_P = ParamSpec("_P")
 
 
-def _never_raises(function: _F) -> _F:
+def _never_raises(function: Callable[_P, Verification]) -> Callable[_P, Verification]:
     """The last line of defence: a verdict for every input, never a traceback or a UI that
     waits forever. Known failures are handled where they happen with a precise reason."""
 
     @functools.wraps(function)
-    def guarded(*args: Any, **kwargs: Any) -> Verification:
+    def guarded(*args: _P.args, **kwargs: _P.kwargs) -> Verification:
         try:
             return function(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - deliberately total
             return Verification(SignatureState.NOT_CHECKED, "the signature could not be "
                                 f"checked ({type(exc).__name__})")
-    return guarded  # type: ignore[return-value]
+    return guarded
 
 
 def _short(value: object, limit: int = 80) -> str:
@@ -372,9 +372,11 @@ class KeyFetcher:
                           "an authority you trust (a profile's, or --authority); keys are only "
                           "fetched from those, and only for an issuer spelled exactly as they "
                           "issue it")
-        origin, tenant, version = (
-            (self._origins[entra.cloud], entra.tenant, entra.version) if entra is not None
-            else trusted)  # type: ignore[misc]
+        if entra is not None:
+            origin, tenant, version = self._origins[entra.cloud], entra.tenant, entra.version
+        else:
+            assert trusted is not None  # one of the two, checked above
+            origin, tenant, version = trusted
         if authority is not None:
             if entra is not None and trusted is None:
                 # sts.windows.net issues v1 tokens for the public and US Government clouds.

@@ -200,14 +200,15 @@ def _pem(key: PrivateKey) -> bytes:
                              serialization.NoEncryption())
 
 
-def _builder(subject: x509.Name, issuer: x509.Name, public_key: object,
+def _builder(subject: x509.Name, issuer: x509.Name,
+             public_key: rsa.RSAPublicKey | ec.EllipticCurvePublicKey,
              days: int) -> x509.CertificateBuilder:
     now = dt.datetime.now(dt.UTC)
     return (
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(issuer)
-        .public_key(public_key)  # type: ignore[arg-type]
+        .public_key(public_key)
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(days=days))
@@ -220,8 +221,10 @@ def write_pfx(path: Path, pem_path: Path, password: str) -> None:
 
     pem = pem_path.read_bytes()
     key = load_pem_private_key(pem.split(b"-----BEGIN CERTIFICATE")[0], None)
+    if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+        raise ValueError(f"{pem_path} holds no RSA or EC key")  # the sandbox writes only those
     cert = x509.load_pem_x509_certificate(pem[pem.index(b"-----BEGIN CERTIFICATE"):])
     data = pkcs12.serialize_key_and_certificates(
-        b"sandbox", key, cert, None,  # type: ignore[arg-type]
+        b"sandbox", key, cert, None,
         serialization.BestAvailableEncryption(password.encode()))
     write_private(path, data)

@@ -26,7 +26,7 @@ from entra_tui.sandbox.files import write_private
 from entra_tui.sandbox.layout import SandboxLayout
 
 if TYPE_CHECKING:
-    from entra_tui.sandbox.pki import ClientCertificate
+    from entra_tui.sandbox.pki import ClientCertificate, SigningKey
 
 
 class Sandbox(SandboxLayout):
@@ -46,7 +46,7 @@ class Sandbox(SandboxLayout):
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self.client_certificates: dict[str, ClientCertificate] = {}
-        self._workload_key: object = None
+        self._workload_key: SigningKey | None = None
         self.faults = Faults()
 
     @property
@@ -60,10 +60,13 @@ class Sandbox(SandboxLayout):
         import jwt
 
         now = int(time.time())
+        key = self._workload_key
+        if key is None:
+            raise RuntimeError("the sandbox has not started: it has no workload issuer key yet")
         return jwt.encode({"iss": WORKLOAD_ISSUER, "sub": subject, "aud": audience,
                            "iat": now, "nbf": min(now, now + lifetime),
-                           "exp": now + lifetime}, self._workload_key.private_key,  # type: ignore[attr-defined]
-                          algorithm="RS256", headers={"kid": self._workload_key.kid})  # type: ignore[attr-defined]
+                           "exp": now + lifetime}, key.private_key,
+                          algorithm="RS256", headers={"kid": key.kid})
 
     # --- lifecycle ----------------------------------------------------------------------
     def start(self) -> Sandbox:
@@ -122,7 +125,7 @@ class Sandbox(SandboxLayout):
         self._server = make_server(self._socket, context, Endpoints(
             base_url=self.base_url, signing_key=pki.make_signing_key(),
             client_certificates=certificates, device_codes=self._device_codes,
-            workload_key=self._workload_key, identity_header=self.identity_header,  # type: ignore[arg-type]
+            workload_key=self._workload_key, identity_header=self.identity_header,
             device_poll_interval=self._device_poll_interval, sign_in=self.sign_in,
             mfa_code=self.mfa_code), self.faults)
 

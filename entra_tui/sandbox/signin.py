@@ -153,8 +153,8 @@ class SignInPages:
             flow = self._flows.get(form.get("flow", ""))
             genuine = flow is not None and browser == flow.browser and bool(flow.csrf) and \
                 hmac.compare_digest(form.get("csrf", "").encode(), flow.csrf.encode())
-            if genuine:
-                flow.csrf = ""  # type: ignore[union-attr]
+            if genuine and flow is not None:
+                flow.csrf = ""
         if flow is None:
             return pages.page(tenant="Sign in", title="Sign-in expired", nonce=_nonce(),
                               status=400, body='<h1 id="page-title">This page has expired</h1>'
