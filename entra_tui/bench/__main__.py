@@ -46,8 +46,8 @@ FULL = Plan("full", startup_runs=7, switches=50, repeats=10, settle=0.05, idle_s
 QUICK = FULL._replace(name="quick", startup_runs=3, switches=20, repeats=3, idle_seconds=5.0,
                       cache_calls=50, decode_runs=5, token_runs=5, soak_rounds=300)
 # Proves each measure runs, as fast as it can: no figure from it means anything.
-SMOKE = Plan("smoke", startup_runs=1, switches=2, repeats=1, settle=0.0, idle_seconds=0.5,
-             memory_settle=0.3, cache_calls=5, decode_runs=1, token_runs=1, filter_keys=4,
+SMOKE = Plan("smoke", startup_runs=1, switches=2, repeats=1, settle=0.0, idle_seconds=0.2,
+             memory_settle=0.1, cache_calls=5, decode_runs=1, token_runs=1, filter_keys=4,
              soak_rounds=6)
 
 
