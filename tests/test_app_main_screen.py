@@ -6,6 +6,7 @@ from __future__ import annotations
 from conftest import SIZE, FakeClock, acquire, wait_until
 
 from entra_tui.ui.app import EntraTuiApp
+from entra_tui.ui.commands import MainScreenCommands
 from entra_tui.ui.screens.help import HelpScreen
 from entra_tui.ui.screens.main import MainScreen
 
@@ -65,5 +66,5 @@ async def test_ui_keymap_remaps_keys(demo: tuple[EntraTuiApp, FakeClock]) -> Non
         await pilot.press("g")
         await wait_until(pilot, lambda: name in remapped.attempts)
         assert remapped.attempts[name].ok
-        titles = [c.title for c in remapped.get_system_commands(remapped.screen)]
+        titles = [str(hit.text) async for hit in MainScreenCommands(remapped.screen).discover()]
         assert "Acquire (g)" in titles  # the palette names the user's key

@@ -12,6 +12,7 @@ from textual.command import CommandPalette
 from entra_tui.cli import build_app
 from entra_tui.core.profiles import load_profiles
 from entra_tui.ui.app import EntraTuiApp
+from entra_tui.ui.commands import MainScreenCommands
 
 
 async def run_command(pilot: object, app: EntraTuiApp, query: str) -> None:
@@ -33,6 +34,7 @@ async def test_palette_switches_profiles_and_runs_actions(
     app, _ = demo
     async with app.run_test(size=SIZE) as pilot:
         titles = [c.title for c in app.get_system_commands(app.screen)]
+        titles += [str(hit.text) async for hit in MainScreenCommands(app.screen).discover()]
         for name in app.profile_set.names():  # type: ignore[union-attr]
             assert f"Switch to profile {name}" in titles
         assert "Acquire (a)" in titles and "Edit (e)" in titles and "Theme" in titles

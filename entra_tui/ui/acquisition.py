@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from textual.screen import Screen
 
+from entra_tui.core.flows import Flow
 from entra_tui.core.history import InspectedToken
 from entra_tui.core.results import AcquireError, AcquireResult, FailureKind
 from entra_tui.core.safe_text import safe_text
@@ -57,7 +58,7 @@ class Acquisition:
         if run.working:
             return
         assertion = None
-        if profile.flow == "on_behalf_of":
+        if profile.flow == Flow.ON_BEHALF_OF:
             source = screen.runs.find(profile.assertion_profile)
             assertion = source.token.access_token if source and source.token else None
         run.start()

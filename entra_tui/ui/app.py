@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
@@ -165,12 +165,6 @@ class EntraTuiApp(MainScreenState, App[None]):
 
     def _clipboard_tick(self) -> None:
         ClipboardCountdown.on_screen(self.main, self.clipboard_guard).tick()
-
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Ctrl+P: Textual's commands (theme, keys, quit), every action, every profile."""
-        yield from super().get_system_commands(screen)
-        if isinstance(screen, MainScreen):
-            yield from screen.system_commands()
 
     def _remember_theme(self, theme: Theme) -> None:
         if theme.name == self._saved_theme or self.config_error is not None \

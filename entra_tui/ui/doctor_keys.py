@@ -60,7 +60,7 @@ class DoctorKeys:
     def acquire(self, profile: Any) -> Any:
         """For the doctor's worker: app flows through the session (MSAL's cache first); a
         user flow only as far as the token it already has (the doctor signs no one in)."""
-        if not profile.is_user_flow and profile.flow != "on_behalf_of":
+        if not profile.acts_for_user:
             return self.screen.entra.session.acquire(profile)
         from entra_tui.core.results import AcquireError, AcquireResult, FailureKind
 

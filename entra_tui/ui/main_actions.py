@@ -10,14 +10,12 @@ directory names; `profile_flows.py`: the profile file; `main_keys.py`: the palet
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, cast
 
 from entra_tui.ui.delegate import delegate
 
 if TYPE_CHECKING:
-    from textual.app import SystemCommand
 
     from entra_tui.ui.acquisition import Acquisition
     from entra_tui.ui.doctor_keys import DoctorKeys
@@ -103,11 +101,6 @@ class MainActions:
     action_import_profiles = delegate("flows", "choose_import")
     action_delete_profile = delegate("flows", "delete")
     action_reload_profiles = delegate("flows", "reload")
-
-    def system_commands(self) -> Iterator[SystemCommand]:
-        from entra_tui.ui.main_keys import palette_commands
-
-        return palette_commands(self.main_screen)
 
     def action_help(self) -> None:
         from entra_tui.ui.main_keys import open_help

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from entra_tui.core.errors import ConfigError
+from entra_tui.core.flows import DEFAULT_FLOW
 from entra_tui.core.profile_store import ProfileStore
 from entra_tui.core.safe_text import safe_text
 from entra_tui.ui.inert import inert_lines, inert_markup
@@ -48,7 +49,7 @@ class ProfileFlows:
     def new(self) -> None:
         store = self.store
         if store is not None:
-            self._open_editor(store, "New profile", {"flow": "client_secret"}, "", None)
+            self._open_editor(store, "New profile", {"flow": DEFAULT_FLOW.value}, "", None)
 
     def edit(self) -> None:
         profile, store = self.screen.current, self.store

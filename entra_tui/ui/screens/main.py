@@ -22,6 +22,7 @@ from entra_tui.core.history import InspectedToken, TokenHistory
 from entra_tui.core.masking import Masker
 from entra_tui.core.runs import Runs
 from entra_tui.ui import main_bindings
+from entra_tui.ui.commands import MainScreenCommands
 from entra_tui.ui.main_actions import MainActions
 from entra_tui.ui.too_small import TooSmall
 from entra_tui.ui.widgets.acquire_pane import AcquirePane
@@ -58,6 +59,7 @@ class MainScreen(MainActions, Screen[None]):
     HORIZONTAL_BREAKPOINTS = HORIZONTAL_BREAKPOINTS
     VERTICAL_BREAKPOINTS = VERTICAL_BREAKPOINTS
     BINDINGS = main_bindings.BINDINGS
+    COMMANDS = {MainScreenCommands}  # Ctrl+P: its actions and profiles, beside the app's own
     TOKEN_ACTIONS = main_bindings.TOKEN_ACTIONS  # dimmed in the footer while no token is shown
 
     # What is shown; each watcher redraws what depends on it.

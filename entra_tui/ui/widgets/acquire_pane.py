@@ -9,7 +9,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Static
 
 from entra_tui.core.masking import Masker
 from entra_tui.core.profiles import Profile
@@ -17,7 +16,6 @@ from entra_tui.core.results import AcquireError, AcquireResult, FailureKind
 from entra_tui.core.safe_text import safe_text
 from entra_tui.ui.inert import inert_markup
 from entra_tui.ui.masked import mask_rich
-from entra_tui.ui.quick_update import update_text
 from entra_tui.ui.widgets.text_lines import TextLines
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -113,26 +111,25 @@ class ErrorPanel(VerticalScroll, can_focus=True):
                                 "error: Microsoft support asks for them",
                         id="error.copy_ids")]
     DEFAULT_CSS = """
-    ErrorPanel > Static { height: auto; }
     ErrorPanel:focus { background: $error 10%; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
-        self._text = Static(id="error-text")
+        self._text = TextLines(id="error-text", trim=True)
         super().__init__(self._text, id=id)
         self.error: AcquireError | None = None
 
     @property
     def content(self) -> object:
-        """What the panel says (as a Static's `content`)."""
-        return self._text.content
+        """What the panel says, as plain text."""
+        return self._text.plain
 
     def show_error(self, error: AcquireError | None, masker: Masker | None = None) -> None:
         self.error = error
         self.display = error is not None
         if error is None:
             return
-        update_text(self._text, mask_rich(error_text(error), masker))
+        self._text.show(mask_rich(error_text(error), masker))
         self.border_title = inert_markup(f"{error.title} · {error.kind.value}")
         # w (the main screen) opens the HTTP exchange behind this error, redacted.
         self.border_subtitle = ("c copies ids for support · " if support_ids(error)
