@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -22,7 +22,7 @@ class MainScreenState:
 
     @property
     def main(self) -> MainScreen:
-        return self.screen_stack[0]  # type: ignore[return-value]  # the default screen
+        return cast("MainScreen", self.screen_stack[0])  # the default screen, pushed first
 
     @property
     def current(self) -> Profile | None:

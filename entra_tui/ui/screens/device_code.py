@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,6 +16,9 @@ from textual.widgets import Static
 from entra_tui.core.session import DeviceCodePrompt
 from entra_tui.core.timefmt import countdown
 from entra_tui.ui.inert import inert, inert_markup
+
+if TYPE_CHECKING:
+    from entra_tui.ui.app import EntraTuiApp
 
 
 class DeviceCodeScreen(ModalScreen[None]):
@@ -65,7 +69,7 @@ class DeviceCodeScreen(ModalScreen[None]):
         self.query_one("#device-countdown", Static).update(text)
 
     def action_copy_code(self) -> None:
-        self.app.copy_secret_text(self.prompt.user_code, "Device code")  # type: ignore[attr-defined]
+        cast("EntraTuiApp", self.app).copy_secret_text(self.prompt.user_code, "Device code")
 
     def action_cancel(self) -> None:
         self.cancel.set()

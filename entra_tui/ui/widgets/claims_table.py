@@ -258,9 +258,9 @@ class ClaimsTable(LinesWidget, ScrollView, can_focus=True):
             cells[1].append(f"\n{safe_text(masker.apply(line) if masker else line)}",
                             style="green")
         if self._widths[2]:
-            cells.append(Text(row.meaning, style="dim"))  # type: ignore[attr-defined]
-        elif row.meaning:  # type: ignore[attr-defined]
-            cells[1].append(f"\n{row.meaning}", style="dim")  # type: ignore[attr-defined]
+            cells.append(Text(row.meaning, style="dim"))
+        elif row.meaning:
+            cells[1].append(f"\n{row.meaning}", style="dim")
         return cells
 
     def _rebuild(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input
 
@@ -33,7 +34,7 @@ class ProfilesPane(Vertical):
         self.profile_set: ProfileSet | None = None
         self.config_error: ConfigError | None = None
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield ProfileList(id="profiles", on_highlight=self._on_highlight)
 
     def on_mount(self) -> None:
