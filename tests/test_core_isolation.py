@@ -55,3 +55,16 @@ except SystemExit:
 print("loaded:" + ",".join(m for m in ("textual", "msal", "cryptography") if m in sys.modules))
 """
     assert run(code).splitlines()[-1] == "loaded:"
+
+
+def test_the_ui_imports_neither_the_command_line_nor_the_commands() -> None:
+    """Imports flow one way, cli -> ui -> core: no UI module reaches back up."""
+    code = """
+import importlib, pkgutil, sys
+import entra_tui.ui as ui
+for module in pkgutil.walk_packages(ui.__path__, "entra_tui.ui."):
+    importlib.import_module(module.name)
+print(",".join(sorted(m for m in sys.modules
+                      if m.startswith(("entra_tui.cli", "entra_tui.commands", "entra_tui.bench")))))
+"""
+    assert run(code) == ""
