@@ -4,6 +4,7 @@ screen is born with the size classes a resize would give it, the filter appears 
 from __future__ import annotations
 
 import gc
+import weakref
 
 from conftest import SIZE, FakeClock, wait_until
 
@@ -14,17 +15,27 @@ from entra_tui.ui.widgets.profile_list import ProfileFilter, ProfileList
 
 async def test_the_garbage_collector_is_back_on_after_start(
         demo: tuple[EntraTuiApp, FakeClock]) -> None:
-    """Paused as `entra-tui` pauses it; after the first frame it is on again, with what
-    start-up made frozen (the app itself among it: no full collection scans it again)."""
+    """Paused as `entra-tui` pauses it; after the first frame it is on again, start-up's
+    garbage collected and what is alive frozen (the app itself among it: no full collection
+    scans it again)."""
     app, _ = demo
     gc.unfreeze()  # earlier tests' apps froze theirs
     pause_collector_for_startup()
+
+    class Garbage:
+        """A reference cycle made during start-up: only the collector can free it."""
+
     try:
+        cycle = Garbage()
+        cycle.itself = cycle  # type: ignore[attr-defined]
+        freed = weakref.ref(cycle)
+        del cycle
         async with app.run_test(size=SIZE) as pilot:
             await wait_until(pilot, gc.isenabled, timeout=5)
             assert gc.get_freeze_count() > 0
             assert not any(thing is app for generation in range(3)
                            for thing in gc.get_objects(generation))
+            assert freed() is None  # collected before the freeze, not held for the session
     finally:
         gc.enable()
 

@@ -1,12 +1,14 @@
 """The garbage collector around the TUI's start-up, in one place: off while the app starts,
-back on after the first frame, with everything start-up made frozen.
+then, a moment after the first frame, one collection and everything still alive frozen.
 
-Start-up makes a great many long-lived objects (modules, styles, widgets) and almost no
-garbage, so the full collections it would trigger find next to nothing and delay the first
-frame. Once the app runs, `gc.freeze()` moves what is alive out of the collector's sight: a
-full collection then scans only what was made since, instead of pausing the UI to walk every
-module and style again. Textual is not imported here: the command line pauses the collector
-before Textual loads.
+Start-up makes a great many long-lived objects (modules, styles, widgets) and some garbage
+(Textual's throwaway style nodes, the argument parser). Collections during start-up would
+walk all of it again and again and delay the first frame, so the collector is off. A second
+after the first frame, one full collection frees the garbage (left uncollected, it would be
+frozen with the rest and held for the whole session), then `gc.freeze()` moves what is alive
+out of the collector's sight: later collections scan only what was made since, instead of
+pausing the UI to walk every module and style again. Textual is not imported here: the
+command line pauses the collector before Textual loads.
 """
 
 from __future__ import annotations
@@ -33,5 +35,6 @@ def resume_collector_after_first_frame(app: App[Any]) -> None:
 
 
 def freeze_startup_objects() -> None:
-    gc.freeze()  # no collect first: that alone would be the long pause this avoids
+    gc.collect()  # once, after the first frame: the start-up garbage, not frozen for good
+    gc.freeze()
     gc.enable()
