@@ -87,3 +87,53 @@ def test_a_selected_span_is_drawn_over_in_the_selection_style() -> None:
     assert marked.cell_length == strip.cell_length
     assert [s.text for s in highlighted(strip, 3, -1, Style(reverse=True))] == [
         "ab", "c", "def"]
+
+
+async def test_selected_text_stays_readable() -> None:
+    """The theme's selection style sets a background and a transparent foreground: applied
+    whole it painted the text in its own background colour; applied partially, the text keeps
+    its colour over the selection's background."""
+    app = LinesApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = app.query_one(ClaimsTable)
+        await pilot.pause()
+        row = next(i for i in range(table.row_count) if table._rows[i].name == "aud")
+        y = 1 + table._tops[row]
+        await pilot.mouse_down(table, offset=(1, y))
+        await pilot.hover(table, offset=(30, y))
+        await pilot.mouse_up(table, offset=(30, y))
+        await pilot.pause()
+        line = list(table.render_line(y))
+        assert any(segment.text.startswith("aud") for segment in line)
+        unreadable = [segment.text for segment in line if segment.text.strip() and segment.style
+                      and segment.style.color is not None
+                      and segment.style.color == segment.style.bgcolor]
+        assert not unreadable
+
+
+async def test_ctrl_c_on_a_selection_takes_the_clipboard_path_of_c() -> None:
+    """A selection copied with Ctrl+C is announced and, with a system clipboard, cleared
+    later like a copied token: Textual's copy goes through the app's one clipboard path."""
+    from conftest import FakeClock
+
+    from entra_tui.cli import build_app
+
+    app, environment = build_app(demo=True, clock=FakeClock())
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            profiles = app.query_one(ProfileList)
+            await pilot.mouse_down(profiles, offset=(0, 1))
+            await pilot.hover(profiles, offset=(20, 1))
+            await pilot.mouse_up(profiles, offset=(20, 1))
+            await pilot.pause()
+            selected = app.screen.get_selected_text()
+            assert selected
+            await pilot.press("ctrl+c")
+            await pilot.pause()
+            assert app.clipboard == selected
+            assert app.last_copy_method in ("system", "osc52")
+            assert any(n.message.startswith("Selection ") for n in app._notifications)
+    finally:
+        if environment is not None:
+            environment.stop()

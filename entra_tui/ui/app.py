@@ -155,13 +155,19 @@ class EntraTuiApp(MainScreenState, App[None]):
             method = "system"
             self._clipboard_tick()
         else:
-            self.copy_to_clipboard(text)
+            super().copy_to_clipboard(text)
             self.notify(f"{what} sent to the terminal clipboard (OSC 52): no system clipboard "
                         "here; your terminal must allow clipboard access. entra-tui cannot "
                         "clear it later: copy something else over it when done.")
             method = "osc52"
         self.last_copy_method = method
         return method
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """Every copy Textual makes for the user (Ctrl+C on a mouse selection, a text box's
+        copy or cut) takes the one path `c` takes: the system clipboard when there is one,
+        cleared later, and a notice; a selected token is as secret as a copied one."""
+        self.copy_secret_text(text, "Selection")
 
     def _clipboard_tick(self) -> None:
         ClipboardCountdown.on_screen(self.main, self.clipboard_guard).tick()

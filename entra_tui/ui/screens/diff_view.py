@@ -13,6 +13,7 @@ from textual.widgets import Static
 from entra_tui.core.masking import Masker
 from entra_tui.core.safe_text import safe_text
 from entra_tui.core.token_diff import TokenDiff
+from entra_tui.ui.copying import copy_text
 
 STYLES = {"+": "green", "-": "red", "~": "yellow"}
 
@@ -49,8 +50,7 @@ class DiffView(ModalScreen[None]):
         box.focus()
 
     def action_copy(self) -> None:
-        self.app.copy_to_clipboard("\n".join(self.lines))
-        self.notify("Comparison copied.", timeout=4)
+        copy_text(self.app, "\n".join(self.lines), "Comparison")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from entra_tui.core.masking import Masker
 from entra_tui.core.trace import Trace
+from entra_tui.ui.copying import copy_text
 
 
 class TraceView(ModalScreen[None]):
@@ -48,9 +49,8 @@ class TraceView(ModalScreen[None]):
         box.focus()
 
     def action_copy(self) -> None:
-        self.app.copy_to_clipboard(self.text)
         masked = ", personal details masked" if self.masker is not None else ""
-        self.notify(f"Wire trace copied (secrets and tokens redacted{masked}).", timeout=4)
+        copy_text(self.app, self.text, f"Wire trace (secrets and tokens redacted{masked})")
 
     def action_close(self) -> None:
         self.dismiss(None)

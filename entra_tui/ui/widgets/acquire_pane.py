@@ -14,6 +14,7 @@ from entra_tui.core.masking import Masker
 from entra_tui.core.profiles import Profile
 from entra_tui.core.results import AcquireError, AcquireResult, FailureKind
 from entra_tui.core.safe_text import safe_text
+from entra_tui.ui.copying import copy_text
 from entra_tui.ui.inert import inert_markup
 from entra_tui.ui.masked import mask_rich
 from entra_tui.ui.widgets.text_lines import TextLines
@@ -142,13 +143,7 @@ class ErrorPanel(VerticalScroll, can_focus=True):
             self.notify("This error carries no correlation id: it did not come from the "
                         "identity provider.", severity="warning")
             return
-        what = "Correlation id and timestamp"
-        system = getattr(self.app, "system_clipboard", None)
-        if system is not None and system.copy(text):
-            self.notify(f"{what} copied to the system clipboard.")
-        else:
-            self.app.copy_to_clipboard(text)
-            self.notify(f"{what} sent to the terminal clipboard (OSC 52).")
+        copy_text(self.app, text, "Correlation id and timestamp")
 
 
 def support_ids(error: AcquireError) -> str:

@@ -102,7 +102,7 @@ class LinesWidget(_WidgetBase):
         it, and the selected part of it shows."""
         selection = self._selection
         if selection is not None and (span := selection.get_span(y)) is not None:
-            style = self.screen.get_component_rich_style("screen--selection")
+            style = self.screen.get_component_rich_style("screen--selection", partial=True)
             strip = highlighted(strip, *span, style)
         return strip if self._drawing else strip.apply_offsets(0, y)
 
