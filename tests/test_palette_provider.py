@@ -55,3 +55,14 @@ async def test_under_a_dialog_it_offers_nothing(demo: tuple[EntraTuiApp, FakeClo
         await pilot.press("f1")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
         assert await _discovered(MainScreenCommands(app.screen)) == []
+
+
+async def test_below_the_minimum_size_it_offers_nothing(
+        demo: tuple[EntraTuiApp, FakeClock]) -> None:
+    """Too small, the panes are hidden and only quit and help act: the palette must not run
+    what the keys would not."""
+    app, _ = demo
+    async with app.run_test(size=(70, 20)) as pilot:
+        await wait_until(pilot, lambda: app.screen.has_class("-too-small"))
+        assert await _discovered(MainScreenCommands(app.screen)) == []
+        assert [hit async for hit in MainScreenCommands(app.screen).search("acquire")] == []

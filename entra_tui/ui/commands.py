@@ -22,7 +22,9 @@ class MainScreenCommands(Provider):
         from entra_tui.ui.screens.main import MainScreen
 
         screen = self.screen
-        return list(palette_commands(screen)) if isinstance(screen, MainScreen) else []
+        if not isinstance(screen, MainScreen) or screen.too_small.active:
+            return []  # below the minimum size the panes are hidden: nothing acts unseen
+        return list(palette_commands(screen))
 
     async def discover(self) -> Hits:
         """The palette opened with nothing typed: every entry, by title."""
