@@ -255,6 +255,29 @@ def test_managed_identity_app_service_endpoint(sandbox: Sandbox, tmp_path: Path,
     assert not SessionManager().acquire(profile).ok
 
 
+
+def test_a_managed_identity_failure_names_the_endpoint_asked(
+        sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The token comes from the host's identity endpoint, not from Entra: an endpoint that
+    answers a web page is named as such (it was blamed on login.microsoftonline.com)."""
+    from entra_tui.core.failures import managed_identity_failure
+
+    page = f"{sandbox.base_url}/device"  # answers HTML, not a token
+    monkeypatch.setenv("IDENTITY_ENDPOINT", page)
+    monkeypatch.setenv("IDENTITY_HEADER", sandbox.identity_header)
+    profile = sandbox_profile(sandbox, tmp_path, flow="managed_identity", client_id="",
+                              secret=None, tenant="managed-identity")
+    result = SessionManager().acquire(profile)
+    assert result.error is not None
+    assert page in result.error.summary and "login.microsoftonline" not in result.error.summary
+    monkeypatch.delenv("IDENTITY_ENDPOINT")
+    monkeypatch.delenv("MSI_ENDPOINT", raising=False)
+    import json
+
+    off_azure = managed_identity_failure(json.JSONDecodeError("Expecting value", "Forbidden", 0))
+    assert "169.254.169.254" in off_azure.summary
+    assert off_azure.hint is not None and "IDENTITY_ENDPOINT" in off_azure.hint
+
 def test_persistent_cache_survives_a_new_manager_and_is_private(
         sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ENTRA_TUI_CACHE_DIR", str(tmp_path / "cache"))

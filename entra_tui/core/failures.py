@@ -86,6 +86,29 @@ def from_exception(exc: BaseException, authority: str) -> AcquireError:
                         f"{type(exc).__name__}")
 
 
+
+IMDS = "the Azure instance metadata service (169.254.169.254)"
+
+
+def managed_identity_failure(exc: BaseException) -> AcquireError:
+    """A managed identity's token comes from the host, not from Entra: name the endpoint MSAL
+    asked (App Service's IDENTITY_ENDPOINT, Cloud Shell's MSI_ENDPOINT, else the instance
+    metadata service), and say plainly when that was the metadata service off Azure.
+    https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/how-to-use-vm-token"""
+    import os
+
+    endpoint = os.environ.get("IDENTITY_ENDPOINT") or os.environ.get("MSI_ENDPOINT")
+    from entra_tui.core.safe_text import safe_text
+
+    error = from_exception(exc, safe_text(endpoint) if endpoint else IMDS)
+    if endpoint:
+        return error
+    return error._replace(hint=(
+        "No IDENTITY_ENDPOINT is set, so MSAL asked the instance metadata service, which "
+        "answers only on an Azure VM, scale set or container with a managed identity. Run "
+        "this profile there, set IDENTITY_ENDPOINT and IDENTITY_HEADER (App Service, "
+        "Functions, Container Apps; `entra-tui sandbox` prints a pair), or use another flow."))
+
 HTTP_TROUBLE = {429: "too many requests", 500: "internal error", 502: "bad gateway",
                 503: "service unavailable", 504: "gateway timeout"}
 _MSAL_HTTP_ERROR = re.compile(r"HTTP Error: (\d{3})")

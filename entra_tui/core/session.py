@@ -143,8 +143,10 @@ class SessionManager:
             return self._failed(profile, started, AcquireError(FailureKind.CONFIGURATION,
                                                                str(exc)))
         except Exception as exc:  # MSAL and requests raise many types; all are reported
-            from entra_tui.core.failures import from_exception  # read only when one fails
+            from entra_tui.core.failures import from_exception, managed_identity_failure
 
+            if profile.flow == Flow.MANAGED_IDENTITY:  # asked the host, not the authority
+                return self._failed(profile, started, managed_identity_failure(exc))
             return self._failed(profile, started, from_exception(exc, profile.authority_host))
         if cancel is not None and cancel.is_set() and "access_token" not in response:
             return self._failed(profile, started, AcquireError(
