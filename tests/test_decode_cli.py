@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import subprocess
 import sys
 
@@ -53,6 +54,17 @@ def test_unreadable_input_exit_3_without_traceback(garbage: str) -> None:
     assert done.returncode == 3
     assert "Traceback" not in done.stderr and done.stderr.startswith("entra-tui decode: ")
 
+
+
+def test_a_file_name_given_as_the_token_gets_the_way_to_read_it(tmp_path: Path) -> None:
+    """`diff` reads files, `decode` its argument or stdin: a path given to decode is told how
+    to read that file (quoted for the shell), not only that it is no token."""
+    path = tmp_path / "my token.txt"
+    path.write_text(TOKEN)
+    done = decode(str(path))
+    assert done.returncode == 3
+    assert f"entra-tui decode - < '{path}'" in done.stderr
+    assert "to read the token" not in decode("not-a-file.txt").stderr
 
 def test_opaque_token_is_named_in_json() -> None:
     done = decode("--json", "0.AXwAv4j5cvGGr0GRqy180BHbR-Zk3Tq2rXJHuQ_bt7ZV3U1PAAA.AgABAAEA")

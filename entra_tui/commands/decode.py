@@ -46,6 +46,14 @@ class DecodeOptions(NamedTuple):
     config: Path | None = None
 
 
+
+def _names_a_file(argument: str) -> bool:
+    """`entra-tui decode token.txt`: the argument is a path, not a token (`diff` reads files,
+    `decode` reads its argument or stdin)."""
+    import os
+
+    return len(argument) < 4096 and "\n" not in argument and os.path.isfile(argument)
+
 def run_decode(options: DecodeOptions, stdin: TextIO = sys.stdin,
                stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
     from_stdin = options.token in (None, "-")
@@ -68,7 +76,12 @@ def run_decode(options: DecodeOptions, stdin: TextIO = sys.stdin,
         token = decode_token(extract_token(raw).token)
     except TokenDecodeError as exc:
         kind = exc.kind.value if isinstance(exc.kind, TokenKind) else None
-        return _refuse(str(exc), kind, options, stdout, stderr)
+        reason = str(exc)
+        if not from_stdin and _names_a_file(raw):
+            import shlex
+
+            reason += f"; to read the token from that file: entra-tui decode - < {shlex.quote(raw)}"
+        return _refuse(reason, kind, options, stdout, stderr)
     now = time.time()
     verification = None
     if options.verify or options.jwks:
