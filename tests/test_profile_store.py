@@ -52,6 +52,18 @@ def test_adding_a_profile_keeps_comments_order_and_a_backup(store: ProfileStore)
     assert stat.S_IMODE(backup_path(store.path).stat().st_mode) == 0o600
 
 
+
+def test_saving_without_a_change_writes_nothing(store: ProfileStore) -> None:
+    """Saving a profile as it is leaves the file alone, and the backup still holds the file
+    as it was before the last real change (it used to be overwritten with the same text)."""
+    store.save_profile("third", NEW)
+    changed = store.path.read_bytes()
+    kept = store.path.stat().st_mtime_ns
+    result = store.save_profile("third", NEW, previous_name="third")
+    assert result.names() == ["first", "second", "third"]
+    assert store.path.read_bytes() == changed and store.path.stat().st_mtime_ns == kept
+    assert backup_path(store.path).read_text() == ORIGINAL
+
 def test_editing_changes_only_what_changed(store: ProfileStore) -> None:
     store.save_profile("first", {"scopes": ["api://contoso-orders/Orders.Read/.default"],
                                  "description": "nightly sync", "secret": "env:ORDERS_SECRET"},

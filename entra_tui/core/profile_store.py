@@ -177,6 +177,9 @@ class ProfileStore:
             change(document)
             after = tomlkit.dumps(document)
             result = parse_profiles(after.encode("utf-8"), self.path)  # same rules as loading
+            if before is not None and after == text:
+                return result  # nothing changed: the file, and the backup of the real last
+                # change, stay as they are
             mode = stat.S_IMODE(os.stat(self.path).st_mode) if before is not None else PRIVATE
             if before is not None:
                 atomic_write(backup_path(self.path), before, mode=PRIVATE)
