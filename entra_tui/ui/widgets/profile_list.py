@@ -3,7 +3,9 @@ its last token state (none, valid and time left, expiring, expired, error), filt
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 from rich.style import Style
 from rich.text import Text
@@ -20,8 +22,7 @@ from entra_tui.core.profiles import Profile
 from entra_tui.core.safe_text import safe_text
 from entra_tui.ui.widgets.lines import LinesWidget
 
-# Rows are padded to this before the first layout: the pane is 32 wide and its border and the
-# list's padding take 4, so the first resize finds them right and need not rebuild.
+# The width of rows read before the first layout (rows are made when drawn, at the list's width).
 DEFAULT_WIDTH = 28
 NO_TOKEN = ProfileState("none", "–")
 STATE_STYLES = {"none": "dim", "working": "cyan", "valid": "green", "expiring": "yellow",
@@ -51,11 +52,44 @@ def fit_name(name: str, room: int, others: list[str]) -> str:
     return name[:keep] + "…"
 
 
-def matches(profile: Profile, needle: str) -> bool:
-    """Case-insensitive match on anything people remember a profile by."""
-    haystack = " ".join((profile.name, profile.tenant, profile.client_id, profile.flow,
-                         profile.description)).lower()
-    return all(word in haystack for word in needle.lower().split())
+class NameFitter:
+    """`fit_name` for the names of one listing at one room, with what it compares a name
+    with worked out once. Only names that are cut too can read the same as a cut name, only
+    those that start with the same character can share its kept start, and most names share
+    their whole cut start with none (those are simply cut at the end)."""
+
+    def __init__(self, names: list[str], room: int) -> None:
+        self.room, self.keep = room, max(1, room - 1)
+        self.cut_by_first: dict[str, list[str]] = {}
+        for name in dict.fromkeys(names):
+            if len(name) > room:
+                self.cut_by_first.setdefault(name[0], []).append(name)
+        self.cut_starts = Counter(name[:self.keep] for cut in self.cut_by_first.values()
+                                  for name in cut)
+
+    def fit(self, name: str) -> str:
+        """What `fit_name(name, room, names)` gives."""
+        if len(name) <= self.room:
+            return name
+        rivals = self.cut_by_first.get(name[0], [])
+        if self.cut_starts[name[:self.keep]] - (name in rivals) <= 0:
+            return name[:self.keep] + "…"
+        return fit_name(name, self.room, rivals)
+
+
+def haystack(profile: Profile) -> str:
+    """What the filter searches, in lower case (it matches when every word of the filter is
+    in it): anything people remember a profile by."""
+    return " ".join((profile.name, profile.tenant, profile.client_id, profile.flow,
+                     profile.description)).lower()
+
+
+class Row(NamedTuple):
+    """One row of the listing: a tenant heading or a profile."""
+
+    name: str | None  # the profile's; None on a tenant heading
+    label: str  # the tenant or the profile's name, made safe
+    number: int  # the profile's place in the listing, from 1 (0 on a heading)
 
 
 class ProfileFilter(Input):
@@ -65,6 +99,16 @@ class ProfileFilter(Input):
         Binding("escape", "close", "Clear filter", id="filter.clear"),
         Binding("down", "to_list", "To the list", show=False, id="filter.down"),
     ]
+
+    def __init__(self, on_change: Callable[[str], None], **options: Any) -> None:
+        """`on_change` runs with the new text as it changes: in the same step as the key,
+        so the frame that shows the key shows the list it filters (the Changed message
+        arrives after a frame of its own)."""
+        super().__init__(**options)
+        self._on_change = on_change
+
+    def watch_value(self, value: str) -> None:
+        self._on_change(value)
 
     def action_close(self) -> None:
         self.value = ""
@@ -117,7 +161,7 @@ class ProfileList(LinesWidget, ScrollView, can_focus=True):
 
     def action_clear_filter(self) -> None:
         """Esc in the list while a filter is on: the filter is cleared (and closed), the
-        highlighted profile stays highlighted (the pane lists everything on the box's Changed)."""
+        highlighted profile stays highlighted (the box's text goes: the pane lists everything)."""
         for box in self.screen.query(ProfileFilter):
             box.action_close()
 
@@ -129,84 +173,139 @@ class ProfileList(LinesWidget, ScrollView, can_focus=True):
         self.ordered: list[Profile] = []
         self.needle = ""
         self.states: dict[str, ProfileState] = {}
-        self._rows: list[tuple[str | None, Text]] = []  # (profile name or None, line)
-        self._built_width = 0  # the width the rows were padded to
+        # Per profile file: each profile's name made safe, and the text the filter searches.
+        self._labels: dict[str, str] = {}
+        self._haystacks: dict[str, str] = {}
+        # Per listing: its rows, where each profile is, and how names are fitted (by the
+        # room a name has).
+        self._listing: list[Row] = []
+        self._row_of: dict[str, int] = {}
+        self._fitters: dict[int, NameFitter] = {}
+        # The text of each row drawn so far, at `_texts_width`: rows are made only when drawn,
+        # so a keystroke in the filter costs the rows on screen, not all of them.
+        self._texts: dict[int, Text] = {}
+        self._texts_width = 0
         self.highlighted: int | None = None  # the cursor's row
         self._hover: int | None = None
+        self._styles: tuple[bool, tuple[Style, Style, Style]] | None = None  # by focus
 
     # --- content ------------------------------------------------------------------------
     def show_profiles(self, profiles: tuple[Profile, ...], needle: str | None = None) -> None:
         """Group by tenant in file order; number profiles in the order they appear."""
-        self.all_profiles = profiles
+        if profiles is not self.all_profiles:
+            self.all_profiles = profiles
+            # The profile file is text anyone could edit.
+            self._labels = {p.name: safe_text(p.name) for p in profiles}
+            self._haystacks = {}  # made at the first filter
         if needle is not None:
             self.needle = needle
         keep = self.highlighted_name
-        shown = [p for p in profiles if matches(p, self.needle)] if self.needle else profiles
+        words = self.needle.lower().split()
+        if words and not self._haystacks:
+            self._haystacks = {p.name: haystack(p) for p in profiles}
+        shown = [p for p in profiles if all(w in self._haystacks[p.name] for w in words)] \
+            if words else profiles
         groups: dict[str, list[Profile]] = {}
         for profile in shown:
             groups.setdefault(profile.tenant, []).append(profile)
         self.ordered = [p for group in groups.values() for p in group]
-        rows: list[tuple[str | None, Text]] = []
+        rows: list[Row] = []
+        row_of: dict[str, int] = {}
         for tenant, members in groups.items():
-            rows.append((None, Text(shorten(safe_text(tenant), self._row_width()),
-                                    style="bold cyan")))
-            rows.extend((p.name, self._prompt(p)) for p in members)
-        self._rows = rows
-        self._built_width = self._row_width()
+            rows.append(Row(None, safe_text(tenant), 0))
+            for profile in members:
+                row_of[profile.name] = len(rows)
+                rows.append(Row(profile.name, self._labels[profile.name], len(row_of)))
+        self._listing, self._row_of = rows, row_of
+        self._fitters.clear()
+        self._texts.clear()
         self.forget()  # drawn lines are kept by row number: (row, look, focus, width)
         self.highlighted = None
-        self.virtual_size = Size(self._built_width, len(rows))
-        self.refresh(layout=True)
-        names = [p.name for p in self.ordered]
-        if names:
-            self.highlight_profile(keep if keep in names else names[0])
+        self._set_row_count(len(rows))
+        self.refresh()
+        if self.ordered:
+            self.highlight_profile(keep if keep in row_of else self.ordered[0].name)
         elif self._on_highlight is not None:
             self._on_highlight(None)
 
+    def _set_row_count(self, count: int) -> None:
+        """Rows are cut to the list's width, so only the height scrolls. While the list is
+        taller than it can show, before and after, its size on the screen stays: only the
+        scrollbar follows, and the screen is not laid out again."""
+        size = Size(0, count)
+        if size == self.virtual_size:
+            return
+        visible = self.scrollable_content_region.height
+        if visible and min(count, self.virtual_size.height) > visible:
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)  # Textual's own step after a layout: scrollbar, offset
+        else:
+            self.virtual_size = size  # its height follows the rows: lays the screen out
+            if not visible and count > self.app.size.height:
+                # Not laid out yet, and more rows than the screen has: the first layout
+                # makes room for the scrollbar, rather than a second one after it.
+                self.show_vertical_scrollbar = True
+
     @property
     def highlighted_name(self) -> str | None:
-        if self.highlighted is None or self.highlighted >= len(self._rows):
+        if self.highlighted is None or self.highlighted >= len(self._listing):
             return None
-        return self._rows[self.highlighted][0]
+        return self._listing[self.highlighted].name
 
-    def _prompt(self, profile: Profile) -> Text:
-        """`1 name           ● 42m`: the state column padded to the list's width."""
-        number = self.ordered.index(profile) + 1
-        state = self.states.get(profile.name, NO_TOKEN)
+    def lines(self) -> list[tuple[str | None, Text]]:
+        """Every row as drawn, with its profile's name (None: a tenant heading)."""
+        return [(row.name, self._text(index)) for index, row in enumerate(self._listing)]
+
+    @property
+    def _rows(self) -> list[tuple[str | None, Text]]:
+        """`lines()`, under the name older tests read the rows by."""
+        return self.lines()
+
+    def _text(self, index: int) -> Text:
+        """Row `index` as drawn at the list's width now, made the first time it is asked for."""
         width = self._row_width()
+        if width != self._texts_width:
+            self._texts.clear()
+            self._texts_width = width
+        text = self._texts.get(index)
+        if text is None:
+            text = self._texts[index] = self._row_text(self._listing[index], width)
+        return text
+
+    def _row_text(self, row: Row, width: int) -> Text:
+        """A tenant heading, or `1 name           ● 42m`: the state column padded to `width`."""
+        if row.name is None:
+            return Text(shorten(row.label, width), style="bold cyan")
+        state = self.states.get(row.name, NO_TOKEN)
         label = f" {state.label}"
         room = max(4, width - 2 - len(label))
-        name = fit_name(safe_text(profile.name),  # the profile file is text anyone could edit
-                        room, [safe_text(p.name) for p in self.ordered])
-        return Text.assemble((f"{number} " if number <= 9 else "  ", "dim"),
+        name = self._fitter(room).fit(row.label)
+        return Text.assemble((f"{row.number} " if row.number <= 9 else "  ", "dim"),
                              name.ljust(room), (label, STATE_STYLES[state.kind]))
+
+    def _fitter(self, room: int) -> NameFitter:
+        found = self._fitters.get(room)
+        if found is None:  # once per listing and room (the room follows the state's width)
+            found = self._fitters[room] = NameFitter(
+                [row.label for row in self._listing if row.name is not None], room)
+        return found
 
     def _row_width(self) -> int:
         return self.scrollable_content_region.width or DEFAULT_WIDTH
-
-    def on_resize(self) -> None:
-        # The state column follows the width; the first resize usually finds the rows
-        # already built for it.
-        if self.all_profiles and self._row_width() != self._built_width:
-            self.show_profiles(self.all_profiles)
 
     def set_state(self, name: str, state: ProfileState) -> None:
         """Update one profile's state column (only when it changed: redraws cost time)."""
         if self.states.get(name, NO_TOKEN) == state:
             return
         self.states[name] = state
-        for row, (row_name, _) in enumerate(self._rows):
-            if row_name == name:
-                profile = next(p for p in self.ordered if p.name == name)
-                self._rows[row] = (name, self._prompt(profile))
-                self._redraw_row(row)
-
-    def _redraw_row(self, row: int) -> None:
-        self.forget(lambda key: isinstance(key, tuple) and key[0] == row)
-        self.refresh_line(row)
+        row = self._row_of.get(name)
+        if row is not None:
+            self._texts.pop(row, None)
+            self.forget(lambda key: isinstance(key, tuple) and key[0] == row)
+            self.refresh_line(row)
 
     def highlight_profile(self, name: str) -> None:
-        row = next((i for i, (n, _) in enumerate(self._rows) if n == name), None)
+        row = self._row_of.get(name)
         if row is not None:
             self._move_cursor(row)
 
@@ -227,14 +326,14 @@ class ProfileList(LinesWidget, ScrollView, can_focus=True):
     def _scroll_to_row(self, row: int) -> None:
         """Keep the cursor in view, with its tenant heading when that is the row above."""
         top, height = self.scroll_offset.y, self.scrollable_content_region.height
-        first = row - 1 if row > 0 and self._rows[row - 1][0] is None else row
+        first = row - 1 if row > 0 and self._listing[row - 1].name is None else row
         if first < top:
             self.scroll_to(y=first, animate=False)
         elif height and row >= top + height:
             self.scroll_to(y=row - height + 1, animate=False)
 
     def _profile_rows(self) -> list[int]:
-        return [i for i, (name, _) in enumerate(self._rows) if name is not None]
+        return [i for i, row in enumerate(self._listing) if row.name is not None]
 
     def action_move(self, step: int) -> None:
         rows = self._profile_rows()
@@ -259,7 +358,8 @@ class ProfileList(LinesWidget, ScrollView, can_focus=True):
     # --- mouse --------------------------------------------------------------------------
     def _row_at(self, y: int) -> int | None:
         row = self.scroll_offset.y + y
-        return row if 0 <= row < len(self._rows) and self._rows[row][0] is not None else None
+        listing = self._listing
+        return row if 0 <= row < len(listing) and listing[row].name is not None else None
 
     def on_click(self, event: events.Click) -> None:
         """A click selects the profile (Enter acquires)."""
@@ -284,24 +384,35 @@ class ProfileList(LinesWidget, ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         row = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
-        if row >= len(self._rows):
-            return Strip.blank(width, base)
+        if row >= len(self._listing):
+            return Strip.blank(width, self._line_styles()[0])
         look = 1 if row == self.highlighted else 2 if row == self._hover else 0
         # Kept: moving the cursor redraws two rows from the cache.
         strip = self.kept((row, look, self.has_focus, width),
-                          lambda: self._draw_row(row, look, width, base))
+                          lambda: self._draw_row(row, look, width))
         return self.selectable(strip, row)
 
-    def _draw_row(self, row: int, look: int, width: int, base: Style) -> Strip:
-        style = base
-        if look:
-            style = base + self.get_component_rich_style(
-                "profile-list--cursor" if look == 1 else "profile-list--hover")
-        return self.draw_text(self._rows[row][1], style).crop_extend(0, width, style).simplify()
+    def _draw_row(self, row: int, look: int, width: int) -> Strip:
+        style = self._line_styles()[look]
+        return self.draw_text(self._text(row), style).crop_extend(0, width, style).simplify()
+
+    def _line_styles(self) -> tuple[Style, Style, Style]:
+        """The styles of a plain row, the cursor's and the hovered one's, looked up from CSS
+        once per focus change (the widget's style walks its ancestors: per row, that cost
+        more than making the row)."""
+        if self._styles is None or self._styles[0] != self.has_focus:
+            base = self.rich_style
+            self._styles = (self.has_focus, (
+                base, base + self.get_component_rich_style("profile-list--cursor"),
+                base + self.get_component_rich_style("profile-list--hover")))
+        return self._styles[1]
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()  # the kept lines go too
+        self._styles = None
 
     def selection_lines(self) -> Sequence[str]:
-        return [text.plain for _, text in self._rows]
+        return [text.plain for _, text in self.lines()]
 
     def on_focus(self) -> None:
         self.refresh()

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Input
 
 from entra_tui.core.errors import ConfigError
-from entra_tui.core.profiles import ProfileSet
+from entra_tui.core.profiles import Profile, ProfileSet
 from entra_tui.core.safe_text import safe_text
 from entra_tui.ui.lazy import note_on_first_use
 from entra_tui.ui.widgets.profile_list import ProfileFilter, ProfileList
@@ -33,6 +33,8 @@ class ProfilesPane(Vertical):
         self._on_listed = on_listed
         self.profile_set: ProfileSet | None = None
         self.config_error: ConfigError | None = None
+        self._note = ""  # the message shown instead of profiles, if any
+        self._measured: tuple[tuple[Profile, ...], int] | None = None  # _longest_name's
 
     def compose(self) -> ComposeResult:
         yield ProfileList(id="profiles", on_highlight=self._on_highlight)
@@ -49,17 +51,26 @@ class ProfilesPane(Vertical):
         self.profile_set, self.config_error = profile_set, config_error
         self.fit_width()
         self.refresh_list()
+        self._show_broken()
 
     def fit_width(self) -> None:
         """As wide as the longest name needs, within a quarter of the screen (and never
         narrower than the fixed widths it had): long names are not cut at 200 columns."""
         screen_width = self.app.size.width
         least = WIDE_WIDTH if screen_width >= 100 else NARROW_WIDTH
-        profiles = self.profile_set.profiles if self.profile_set is not None else ()
-        wanted = max((len(safe_text(p.name)) for p in profiles), default=0) + STATE_ROOM
+        wanted = self._longest_name() + STATE_ROOM
         width = max(least, min(wanted, screen_width // 4))
         if self.styles.width is None or self.styles.width.value != width:
             self.styles.width = width
+
+    def _longest_name(self) -> int:
+        """The longest profile name, as shown (each resize asks; the names change with the
+        file)."""
+        profiles = self.profile_set.profiles if self.profile_set is not None else ()
+        if self._measured is None or self._measured[0] is not profiles:
+            self._measured = (profiles, max((len(safe_text(p.name)) for p in profiles),
+                                            default=0))
+        return self._measured[1]
 
     def refresh_list(self) -> None:
         profile_list = self.list
@@ -80,11 +91,12 @@ class ProfilesPane(Vertical):
         if not note and not profile_list.ordered:
             note = (f"No profile matches '{safe_text(profile_list.needle)}'. Esc clears the "
                     "filter.")
-        message = note_on_first_use(
-            self, "profiles-message", Text("\n".join(safe_text(line) for line in note.split("\n"))))
-        if message is not None:
-            message.set_class(self.config_error is not None, "error")
-        self._show_broken()
+        if note != self._note:  # a new note lays the pane out again: not at every keystroke
+            self._note = note
+            message = note_on_first_use(self, "profiles-message", Text(
+                "\n".join(safe_text(line) for line in note.split("\n"))))
+            if message is not None:
+                message.set_class(self.config_error is not None, "error")
         self._on_listed(profile_list.highlighted_name)
 
     def _show_broken(self) -> None:
@@ -101,17 +113,17 @@ class ProfilesPane(Vertical):
         profile_list = self.list
         if name not in [p.name for p in profile_list.ordered]:
             for box in self.query(ProfileFilter):
-                box.action_close()
-            # Now, not when the box's Changed message arrives: the profile must be listed
-            # before it can be highlighted.
-            profile_list.needle = ""
-            self.refresh_list()
+                box.action_close()  # its text goes, and with it the filter, at once
+            if profile_list.needle:
+                profile_list.needle = ""
+                self.refresh_list()
         profile_list.highlight_profile(name)
 
     async def open_filter(self) -> None:
         box = next(iter(self.query(ProfileFilter)), None)
         if box is None:  # made on first use: an Input cost ~15 ms of start-up styling
-            box = ProfileFilter(placeholder="type to filter…", id="profile-filter")
+            box = ProfileFilter(self._filter_changed, placeholder="type to filter…",
+                                id="profile-filter")
             await self.mount(box, before=self.list)
         if self.screen.focused is box:  # a / typed in the filter itself
             box.insert_text_at_cursor("/")
@@ -119,10 +131,9 @@ class ProfilesPane(Vertical):
         box.display = True
         self.screen.set_focus(box)
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if isinstance(event.input, ProfileFilter):
-            self.list.needle = event.value
-            self.refresh_list()
+    def _filter_changed(self, needle: str) -> None:
+        self.list.needle = needle
+        self.refresh_list()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if isinstance(event.input, ProfileFilter):
