@@ -249,13 +249,17 @@ SETTINGS_DEFAULTS = ("token_cache", "allow_unencrypted_cache", "timeout_seconds"
 
 def _settings(table: Any, path: Path, text: str) -> dict[str, Any]:
     """[settings]: defaults every profile inherits (a profile's own value wins)."""
-    line = _line_of(text, r"^\s*\[\s*settings\s*\]")
+    def fail(message: str) -> ConfigError:
+        # The line is looked up only for an error: a search of the whole file per table.
+        return ConfigError(message, path=str(path),
+                           line=_line_of(text, r"^\s*\[\s*settings\s*\]"))
+
     if not isinstance(table, dict):
-        raise ConfigError("'settings' must be a table: [settings]", path=str(path), line=line)
+        raise fail("'settings' must be a table: [settings]")
     unknown = sorted(set(table) - set(SETTINGS_DEFAULTS))
     if unknown:
-        raise ConfigError(f"settings: unknown key '{unknown[0]}' (known: "
-                          f"{', '.join(SETTINGS_DEFAULTS)})", path=str(path), line=line)
+        raise fail(f"settings: unknown key '{unknown[0]}' (known: "
+                   f"{', '.join(SETTINGS_DEFAULTS)})")
     return dict(table)
 
 
@@ -265,28 +269,30 @@ def check_profile_table(name: str, table: dict[str, Any], path: Path) -> Profile
 
 
 def _ui_settings(table: Any, path: Path, text: str) -> UiSettings:
-    line = _line_of(text, r"^\s*\[\s*ui\s*\]")
+    def fail(message: str, pattern: str = r"^\s*\[\s*ui\s*\]") -> ConfigError:
+        # The line is looked up only for an error: a search of the whole file per table.
+        line = _line_of(text, pattern) or _line_of(text, r"^\s*\[\s*ui\s*\]")
+        return ConfigError(message, path=str(path), line=line)
+
     if not isinstance(table, dict):
-        raise ConfigError("'ui' must be a table: [ui]", path=str(path), line=line)
+        raise fail("'ui' must be a table: [ui]")
     unknown = sorted(set(table) - {"theme", "clipboard_clear_seconds", "keymap"})
     if unknown:
-        raise ConfigError(f"ui: unknown key '{unknown[0]}' (known: theme, "
-                          "clipboard_clear_seconds, keymap)", path=str(path), line=line)
+        raise fail(f"ui: unknown key '{unknown[0]}' (known: theme, "
+                   "clipboard_clear_seconds, keymap)")
     theme = table.get("theme")
     if theme is not None and not isinstance(theme, str):
-        raise ConfigError("ui: theme must be a string such as \"nord\"", path=str(path),
-                          line=line)
+        raise fail("ui: theme must be a string such as \"nord\"")
     delay = table.get("clipboard_clear_seconds", DEFAULT_CLIPBOARD_CLEAR_SECONDS)
     if isinstance(delay, bool) or not isinstance(delay, int) or not 0 <= delay <= 3600:
-        raise ConfigError("ui: clipboard_clear_seconds must be a whole number from 0 (never) "
-                          "to 3600", path=str(path), line=line)
+        raise fail("ui: clipboard_clear_seconds must be a whole number from 0 (never) "
+                   "to 3600")
     keymap = _flat(table.get("keymap", {}))
-    keys_line = _line_of(text, r"^\s*\[\s*ui\s*\.\s*keymap\s*\]") or line
     if not isinstance(keymap, dict) or not all(
             isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in keymap.items()):
-        raise ConfigError("ui.keymap: each entry is a binding id and its key(s), such as "
-                          "token.acquire = \"g\" or app.help = \"f1,h\"", path=str(path),
-                          line=keys_line)
+        raise fail("ui.keymap: each entry is a binding id and its key(s), such as "
+                   "token.acquire = \"g\" or app.help = \"f1,h\"",
+                   r"^\s*\[\s*ui\s*\.\s*keymap\s*\]")
     return UiSettings(theme=theme, clipboard_clear_seconds=delay,
                       keymap=tuple((k, v.strip()) for k, v in keymap.items()))
 
