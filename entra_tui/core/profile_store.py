@@ -65,11 +65,11 @@ class ProfileStore:
 
     def raw_table(self, name: str) -> dict[str, Any]:
         """The profile's keys as written (paths unresolved), for the editor to start from."""
-        import tomllib
+        from entra_tui.core import toml_reader
 
         try:
-            document = tomllib.loads(read_small_file(self.path).decode("utf-8-sig"))
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            document = toml_reader.loads(read_small_file(self.path).decode("utf-8-sig"))
+        except (OSError, toml_reader.TOMLDecodeError, UnicodeDecodeError):
             return {}
         table = document.get("profiles", {}).get(name, {})
         return table if isinstance(table, dict) else {}

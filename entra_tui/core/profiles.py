@@ -25,7 +25,7 @@ from entra_tui.core.safe_files import NotASmallFile, read_small_file
 from entra_tui.core.secrets import resolve_path, validate_reference
 
 if TYPE_CHECKING:
-    import tomllib
+    from entra_tui.core.toml_reader import TOMLDecodeError
 
 CONFIG_ENV_VAR = "ENTRA_TUI_CONFIG"
 GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
@@ -213,12 +213,12 @@ def parse_profiles(data: bytes, path: Path, *, keep_broken: bool = False) -> Pro
     """Parse TOML bytes into profiles, or raise ConfigError pointing at the offending spot.
     Errors of the file as a whole (TOML syntax, [settings], [ui]) always raise; a single
     profile's error is set aside with `keep_broken`."""
-    import tomllib  # here: `entra-tui token --from-env` and `decode` read no profile file
+    from entra_tui.core import toml_reader  # here: `token --from-env` and `decode` read none
 
     text = _decode_utf8(data, path)
     try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        document = toml_reader.loads(text)
+    except toml_reader.TOMLDecodeError as exc:
         raise _toml_error(exc, path) from None
     except RecursionError:
         raise ConfigError("the file nests too deeply to read", path=str(path)) from None
@@ -511,7 +511,7 @@ def _decode_utf8(data: bytes, path: Path) -> str:
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 
 
-def _toml_error(exc: tomllib.TOMLDecodeError, path: Path) -> ConfigError:
+def _toml_error(exc: TOMLDecodeError, path: Path) -> ConfigError:
     message = str(exc)
     match = _TOML_POSITION.search(message)
     if match is None:

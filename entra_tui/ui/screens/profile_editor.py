@@ -245,10 +245,10 @@ class ProfileEditor(ModalScreen[str | None]):
 def shared_location(path: Path) -> dict[str, str]:
     """cloud / authority_host / ca_bundle as every profile in the file at `path` has them
     (the demo's file points all of them at the sandbox); nothing where they differ."""
-    import tomllib
+    from entra_tui.core import toml_reader
 
     try:
-        document = tomllib.loads(read_small_file(path).decode("utf-8-sig"))
+        document = toml_reader.loads(read_small_file(path).decode("utf-8-sig"))
     except (OSError, ValueError):  # no file yet, unreadable, not TOML: nothing to share
         return {}
     profiles = document.get("profiles")
