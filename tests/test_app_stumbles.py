@@ -98,7 +98,7 @@ async def test_two_long_profile_names_stay_apart_at_80x24(tmp_path: Path) -> Non
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         profile_list = app.query_one(ProfileList)
-        rows = [str(text) for name, text in profile_list._rows if name is not None]
+        rows = [str(text) for name, text in profile_list.lines() if name is not None]
         assert len(rows) == 2
         shown = [row.split()[1] for row in rows]
         assert shown[0] != shown[1], rows
@@ -116,7 +116,7 @@ async def test_the_profile_pane_follows_the_names_within_bounds(tmp_path: Path) 
         await pilot.pause()
         pane = app.screen.query_one("#profiles-pane")
         assert pane.outer_size.width == 200 // 4  # bounded: a quarter of the screen
-        row = next(str(t) for n, t in app.query_one(ProfileList)._rows if n is not None)
+        row = next(str(t) for n, t in app.query_one(ProfileList).lines() if n is not None)
         assert long_name in row  # not cut at 200 columns
         await pilot.resize_terminal(80, 24)
         await pilot.pause()

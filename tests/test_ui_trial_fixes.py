@@ -218,7 +218,7 @@ async def test_tenant_headings_cut_with_an_ellipsis_and_claim_names_whole_when_w
         profile_list = app.query_one(ProfileList)
         width = profile_list.scrollable_content_region.width
         tenants = {p.tenant for p in profile_list.ordered}
-        headings = [text.plain for name, text in profile_list._rows if name is None]
+        headings = [text.plain for name, text in profile_list.lines() if name is None]
         assert headings and any(len(t) > width for t in tenants)
         for heading in headings:
             assert len(heading) <= width, (heading, width)

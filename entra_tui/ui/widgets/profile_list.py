@@ -256,11 +256,6 @@ class ProfileList(LinesWidget, ScrollView, can_focus=True):
         """Every row as drawn, with its profile's name (None: a tenant heading)."""
         return [(row.name, self._text(index)) for index, row in enumerate(self._listing)]
 
-    @property
-    def _rows(self) -> list[tuple[str | None, Text]]:
-        """`lines()`, under the name older tests read the rows by."""
-        return self.lines()
-
     def _text(self, index: int) -> Text:
         """Row `index` as drawn at the list's width now, made the first time it is asked for."""
         width = self._row_width()
