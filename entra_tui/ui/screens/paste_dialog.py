@@ -13,6 +13,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
@@ -60,6 +61,20 @@ class TokenTextArea(TextArea):
             self.post_message(self.LargePaste(inert_paste(event.text)))
             return
         event.text = inert_paste(event.text)
+
+    def on_unmount(self) -> None:
+        """TextArea watches the app's theme (`self.watch(app, "theme", ...)`), and Textual
+        keeps that watcher, and with it this text area, until the theme next changes: one
+        text area a dialog opened, for the whole session (Textual issue #6666)."""
+        forget_watchers(self.app, self)
+
+
+def forget_watchers(watched: DOMNode, watcher: DOMNode) -> None:
+    """Drop the callbacks `watcher` registered with `watch()` on `watched`'s reactives.
+    Textual has no call for it; it keeps them in the watched object's "__watchers" (an
+    attribute name it sets as a string: no name mangling), each as (watcher, callback)."""
+    for callbacks in getattr(watched, "__watchers", {}).values():
+        callbacks[:] = [(node, callback) for node, callback in callbacks if node is not watcher]
 
 
 def inert_paste(text: str) -> str:
@@ -130,6 +145,14 @@ class PasteDialog(ModalScreen[tuple[PastedToken, DecodedToken] | ClaimsChallenge
         self.query_one(TokenTextArea).focus()
         if self._initial:
             self.call_after_refresh(self.on_token_text_area_submitted)
+
+    def on_screen_suspend(self) -> None:
+        """Closed (or covered by another screen): what its widgets drew goes, drawn again if
+        it shows again. Textual keeps each widget's drawn lines (its StylesCache) in a
+        class-wide lru_cache after the widget is gone (Textual issue #6665), up to 1,024
+        of them: every line of the dialogs a long session opened."""
+        for widget in [self, *self.query("*")]:
+            widget._styles_cache.clear()
 
     def on_token_text_area_submitted(self, _: object = None) -> None:
         text = self.pasted_text
