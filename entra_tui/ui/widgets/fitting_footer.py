@@ -60,7 +60,6 @@ class FittingFooter(Footer):
     fit, or when the screen's keys change)."""
 
     _shown: ShownKeys | None = None  # what the keys on the footer were built from
-    _refit_pending = False
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
@@ -132,12 +131,12 @@ class FittingFooter(Footer):
         self._refit_after_refresh()  # a new width may fit other keys
 
     def _refit_after_refresh(self) -> None:
-        """Once per refresh however many changes asked for it."""
-        if not self._refit_pending:
-            self._refit_pending = True
-            self.call_after_refresh(self._refit)
+        # Every change asks (no "one already asked" flag): a callback waits for the screen
+        # that was on top to repaint, and one lost under a dialog must not hold the rest.
+        self.call_after_refresh(self._refit)
 
     async def _refit(self) -> None:
-        self._refit_pending = False
+        """Rebuilt only if the keys to show differ from those shown (seldom: most bindings
+        refreshes change nothing the footer shows)."""
         if self.is_attached and self._bindings_ready and self._keys_that_fit() != self._shown:
             await self.recompose()
