@@ -18,7 +18,9 @@ TARGETS: dict[str, float | None] = {
     "rss_ratio": 1.25, "rss_ratio_bare": None,
     "cache_hit_ratio": 1.1, "decode_cli_ratio": 1.4, "decode_cli_ratio_big": 1.5,
     "token_cli_ratio": 1.1,
-    "soak_rss_growth_mib": 5.0, "soak_switch_p95_ms": 30.0, "soak_switch_p95_first_ms": None,
+    # The soak's targets are issue 18's: flat memory, and switches as fast at the end as at the
+    # start (their p95s themselves are shown for information).
+    "soak_rss_growth_mib": 5.0, "soak_switch_p95_ms": None, "soak_switch_p95_first_ms": None,
     "soak_switch_drift": 1.10,
 }
 
