@@ -83,7 +83,7 @@ class FrameClock:
                 app.screen is main, viewing.id if viewing is not None else None,
                 listing.needle, len(listing.ordered))))
 
-        app._display = display  # type: ignore[method-assign]
+        app._display = display  # type: ignore[method-assign]  # no public per-frame hook
 
     async def wait(self, since: float, wanted: Callable[[Shown], bool],
                    timeout: float = 30.0) -> float:

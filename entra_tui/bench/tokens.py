@@ -7,6 +7,10 @@ import functools
 import json
 import time
 import uuid
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 
 def _part(data: object) -> str:
@@ -26,7 +30,7 @@ def _opaque(seed: str, length: int) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _throwaway_key() -> object:
+def _throwaway_key() -> RSAPrivateKey:
     """An RSA key made for this run and never kept: the typical token has a real RS256
     signature (342 characters) without being a token anyone could use."""
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -82,7 +86,7 @@ def typical_token() -> str:
         "xms_tcdt": 1_589_346_535,
     }
     signed = f"{_part(header)}.{_part(claims)}"
-    signature = _throwaway_key().sign(  # type: ignore[attr-defined]
+    signature = _throwaway_key().sign(
         signed.encode(), padding.PKCS1v15(), hashes.SHA256())
     return f"{signed}.{base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}"
 
