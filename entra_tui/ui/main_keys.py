@@ -90,5 +90,8 @@ EXTRA_HELP = [
                     "claims; Shift+Tab goes back"),
     Binding("ctrl+p", "", "Command palette", key_display="Ctrl+P",
             tooltip="Search every action and profile by name"),
+    Binding("ctrl+c", "", "Copy the selection", key_display="Ctrl+C",
+            tooltip="After selecting text with the mouse (the profile list, the claims, a "
+                    "text pane): copied as shown, cleared from the system clipboard later"),
     Binding("ctrl+q", "", "Quit", key_display="Ctrl+Q", tooltip="Quit from anywhere"),
 ]
