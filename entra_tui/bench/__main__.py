@@ -16,7 +16,8 @@ TARGETS: dict[str, float | None] = {
     "switch_ms": 30.0, "switch_ms_500": 30.0, "filter_ms": 30.0,
     "big_token_ms": 50.0, "acquire_overhead_ms": 40.0, "idle_cpu_pct": 1.0,
     "rss_ratio": 1.25, "rss_ratio_bare": None,
-    "cache_hit_ratio": 1.1, "decode_cli_ratio": 1.4, "decode_cli_ratio_big": 1.5,
+    "cache_hit_ratio": 1.1, "cache_hit_ratio_bare": None,
+    "decode_cli_ratio": 1.4, "decode_cli_ratio_big": 1.5,
     "token_cli_ratio": 1.1,
     # The soak's targets are issue 18's: flat memory, and switches as fast at the end as at the
     # start (their p95s themselves are shown for information).
@@ -43,10 +44,10 @@ class Plan(NamedTuple):
 
 
 FULL = Plan("full", startup_runs=7, switches=50, repeats=10, settle=0.05, idle_seconds=30.0,
-            memory_settle=2.0, cache_calls=300, decode_runs=15, token_runs=15,
+            memory_settle=2.0, cache_calls=3000, decode_runs=15, token_runs=15,
             filter_keys=len(scale.FILTER_KEYS), soak_rounds=2000)
 QUICK = FULL._replace(name="quick", startup_runs=3, switches=20, repeats=3, idle_seconds=5.0,
-                      cache_calls=50, decode_runs=5, token_runs=5, soak_rounds=300)
+                      cache_calls=500, decode_runs=5, token_runs=5, soak_rounds=300)
 # Proves each measure runs, as fast as it can: no figure from it means anything.
 SMOKE = Plan("smoke", startup_runs=1, switches=2, repeats=1, settle=0.0, idle_seconds=0.2,
              memory_settle=0.1, cache_calls=5, decode_runs=1, token_runs=1, filter_keys=4,
@@ -113,10 +114,15 @@ def run(plan: Plan) -> tuple[dict[str, float], dict[str, str]]:
     from entra_tui.sandbox import Sandbox
 
     with Sandbox() as sandbox:
-        ours, raw = measures.cache_hits(sandbox, plan.cache_calls)
-        metrics["cache_hit_ratio"] = measures.median(ours) / measures.median(raw)
-        spread["cache_hit_ratio"] = (f"session manager {measures.median(ours) * 1e6:.0f} µs, "
-                                     f"raw MSAL {measures.median(raw) * 1e6:.0f} µs per hit")
+        hits = {kind: measures.median(times)
+                for kind, times in measures.cache_hits(sandbox, plan.cache_calls).items()}
+        metrics["cache_hit_ratio"] = hits["ours"] / hits["checked"]
+        metrics["cache_hit_ratio_bare"] = hits["ours"] / hits["bare"]
+        spread["cache_hit_ratio"] = (f"session manager {hits['ours'] * 1e6:.1f} µs, raw MSAL "
+                                     f"after checking its secret file {hits['checked'] * 1e6:.1f} "
+                                     f"µs per hit")
+        spread["cache_hit_ratio_bare"] = (f"session manager {hits['ours'] * 1e6:.1f} µs, raw "
+                                          f"MSAL alone {hits['bare'] * 1e6:.1f} µs per hit")
         ours, bare = measures.token_cli(sandbox, plan.token_runs)
         metrics["token_cli_ratio"] = measures.median(ours) / measures.median(bare)
         spread["token_cli_ratio"] = (f"entra-tui token --from-env {_range_ms(ours)}, bare MSAL "
