@@ -91,9 +91,9 @@ class CredentialWatch:
             try:
                 info = os.stat(self._one_file)
             except OSError:
-                return self.stamp != (None,)
-            return self.stamp != ((info.st_ino, info.st_size, info.st_mtime_ns,
-                                   info.st_ctime_ns),)
+                return self.stamp[0] is not None
+            return self.stamp[0] != (info.st_ino, info.st_size, info.st_mtime_ns,
+                                     info.st_ctime_ns)
         return self.take() != self.stamp
 
 
