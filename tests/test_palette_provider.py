@@ -4,11 +4,15 @@ nothing."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from conftest import SIZE, FakeClock, wait_until
 from textual import events
-from textual.command import CommandPalette
+from textual.command import CommandPalette, Hit
+from textual.content import Content
 from textual.widgets import OptionList
 
+from entra_tui.cli import build_app
 from entra_tui.ui.app import EntraTuiApp
 from entra_tui.ui.commands import MainScreenCommands
 from entra_tui.ui.screens.help import HelpScreen
@@ -66,3 +70,39 @@ async def test_below_the_minimum_size_it_offers_nothing(
         await wait_until(pilot, lambda: app.screen.has_class("-too-small"))
         assert await _discovered(MainScreenCommands(app.screen)) == []
         assert [hit async for hit in MainScreenCommands(app.screen).search("acquire")] == []
+
+
+PROFILE = """[profiles.{name}]
+tenant = "contoso.onmicrosoft.com"
+client_id = "11111111-2222-4333-8444-555555555555"
+secret = "env:S"
+scopes = ["api://x/.default"]
+description = "[red]not red[/red] \\\\"
+"""
+
+
+def shown(hit: Hit) -> tuple[str, str]:
+    """The title and help as the palette draws them (it reads a string as markup)."""
+    return (Content.from_markup(hit.prompt).plain,  # type: ignore[arg-type]
+            Content.from_markup(hit.help or "").plain)
+
+
+async def test_keys_and_names_read_as_the_help_and_the_list_write_them(tmp_path: Path) -> None:
+    """Each key as the F1 help names it ("f1, ?", not "f1,question_mark"), and a name from
+    the profile file as the list shows it: one backslash, brackets as typed."""
+    path = tmp_path / "profiles.toml"
+    path.write_text("\n".join(PROFILE.format(name=name)
+                              for name in ['"back\\\\"', '"a\\\\[b]zq"']))
+    app, _ = build_app(config=path)
+    async with app.run_test(size=SIZE):
+        hits = {shown(hit)[0]: shown(hit)[1]
+                async for hit in MainScreenCommands(app.screen).discover()}
+        assert "Help (f1, ?)" in hits and "Delete profile (d, del)" in hits
+        assert hits["Switch to profile back\\"] == (
+            "contoso.onmicrosoft.com · client_secret · [red]not red[/red] \\")
+        assert "Switch to profile a\\[b]zq" in hits
+        found = [hit async for hit in MainScreenCommands(app.screen).search("zq")]
+        title = Content.from_markup(max(found).prompt)  # type: ignore[arg-type]
+        assert title.plain == "Switch to profile a\\[b]zq"
+        # The typed letters are marked where they are (after the backslash and brackets).
+        assert "".join(title.plain[span.start:span.end] for span in title.spans) == "zq"

@@ -1,20 +1,20 @@
 """The main screen's keys as the command palette and the F1 help show them, built from its
 one list of bindings (so the footer, the palette and the help never disagree).
 
-The palette names the user's key where `[ui.keymap]` remaps one; everything from the profile
-file is escaped, since the palette parses its titles and help as markup.
+The palette names the user's key where `[ui.keymap]` remaps one, each key as the help writes
+it ("f1, ?"). Its entries are plain text (the profile file's through `safe_text`): the provider
+hands them to the palette as `Content`, which it does not parse as markup.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding
-from textual.markup import escape as markup_escape
 
 from entra_tui.core.safe_text import safe_text
 
@@ -50,7 +50,22 @@ def user_keys(app: App[object], binding_id: str) -> list[str]:
             for key in binding.key.split(",") if key.strip()]
 
 
-def palette_commands(screen: MainScreen) -> Iterator[SystemCommand]:
+def key_label(app: App[object], binding: Binding) -> str:
+    """Every key of `binding` as the F1 help writes it: "f1, ?", not "f1,question_mark"."""
+    return binding.key_display or ", ".join(
+        app.get_key_display(dataclasses.replace(binding, key=key.strip()))
+        for key in binding.key.split(",") if key.strip())
+
+
+class PaletteEntry(NamedTuple):
+    """One entry of the command palette, in plain text (never parsed as markup)."""
+
+    title: str
+    help: str
+    callback: Callable[[], object]
+
+
+def palette_commands(screen: MainScreen) -> Iterator[PaletteEntry]:
     """Every action of `screen` and every profile, for the command palette."""
     profile_set = screen.entra.profile_set
     for binding in screen.BINDINGS:
@@ -58,16 +73,14 @@ def palette_commands(screen: MainScreen) -> Iterator[SystemCommand]:
                 or binding.action == "quit":
             continue
         binding = user_binding(screen.app, binding)  # [ui.keymap]: the user's key
-        key = screen.app.get_key_display(binding)
-        yield SystemCommand(f"{binding.description} ({key})", binding.tooltip or "",
-                            partial(screen.run_action, binding.action))
+        key = safe_text(key_label(screen.app, binding))  # a remapped key is the file's text
+        yield PaletteEntry(f"{binding.description} ({key})", binding.tooltip or "",
+                           partial(screen.run_action, binding.action))
     for profile in profile_set.profiles if profile_set else ():
-        yield SystemCommand(markup_escape(safe_text(f"Switch to profile {profile.name}")),
-                            markup_escape(safe_text(
-                                f"{profile.tenant} · {profile.flow}" + (
-                                    f" · {profile.description}" if profile.description
-                                    else ""))),
-                            partial(screen.switch_to, profile.name))
+        yield PaletteEntry(safe_text(f"Switch to profile {profile.name}"),
+                           safe_text(f"{profile.tenant} · {profile.flow}" + (
+                               f" · {profile.description}" if profile.description else "")),
+                           partial(screen.switch_to, profile.name))
 
 
 def open_help(screen: MainScreen) -> None:
