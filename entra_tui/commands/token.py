@@ -19,6 +19,8 @@ from entra_tui.core.profiles import (
 from entra_tui.core.safe_text import inert_json, safe_text  # the one safe-text function
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from entra_tui.core.results import AcquireError, AcquireResult
 
 EXIT_OK = 0
@@ -177,11 +179,26 @@ def run_profiles(*, config: Path | None, as_json: bool, stdout: TextIO = sys.std
         return EXIT_OK
     if not rows:
         print(f"No profiles in {safe_text(profiles.path)}.", file=stdout)
-    for row in rows:
-        name, tenant = safe_text(row["name"]), safe_text(row["tenant"])
-        print(f"{name:<28} {row['flow']:<18} {tenant}  {safe_text(row['client_id'])}",
-              file=stdout)
+    table = [[safe_text(row[key]) for key in ("name", "flow", "tenant", "client_id")]
+             for row in rows]
+    for line in _aligned(table):
+        print(line, file=stdout)
     return EXIT_OK
+
+
+def _aligned(table: list[list[str]]) -> list[str]:
+    """Each row's cells in columns as wide as their widest cell, in terminal cells (a CJK
+    character or an emoji takes two: padded by characters, the columns after such a name
+    would drift), two spaces apart."""
+    cells: Callable[[str], int] = len
+    if not all(cell.isascii() for row in table for cell in row):
+        from rich.cells import cell_len  # imported only when some cell needs it
+
+        cells = cell_len
+    widths = [max(map(cells, column)) for column in zip(*table, strict=True)]
+    return ["  ".join(cell + " " * (room - cells(cell))
+                      for cell, room in zip(row, widths, strict=True)).rstrip()
+            for row in table]
 
 
 def _resolve(name: str | None, config: Path | None, from_env: bool,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer
@@ -45,9 +46,10 @@ class ShownKey(NamedTuple):
 
     @property
     def width(self) -> int:
-        """Cells the key takes: " k " and "description "."""
-        description = len(self.description) + 1 if self.description else 0
-        return len(self.key_display) + 2 + description
+        """Cells the key takes: " k " and "description " (a key from `[ui.keymap]` may be
+        any character, a CJK one takes two cells)."""
+        description = cell_len(self.description) + 1 if self.description else 0
+        return cell_len(self.key_display) + 2 + description
 
 
 class ShownKeys(NamedTuple):

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
+from rich.cells import cell_len, split_graphemes
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -29,27 +30,66 @@ STATE_STYLES = {"none": "dim", "working": "cyan", "valid": "green", "expiring": 
                 "expired": "red", "error": "bold red", "cancelled": "dim"}
 
 
+def cells(text: str) -> int:
+    """Terminal cells `text` takes: a CJK character or an emoji takes two."""
+    return len(text) if text.isascii() else cell_len(text)
+
+
+def head(text: str, width: int) -> str:
+    """The longest start of `text` that fits in `width` cells (whole characters only)."""
+    if text.isascii():
+        return text[:max(0, width)]
+    spans, _ = split_graphemes(text)
+    end, used = 0, 0
+    for _start, stop, size in spans:
+        if used + size > width:
+            break
+        end, used = stop, used + size
+    return text[:end]
+
+
+def tail(text: str, width: int) -> str:
+    """The longest end of `text` that fits in `width` cells (whole characters only)."""
+    if text.isascii():
+        return text[len(text) - max(0, min(width, len(text))):]
+    spans, _ = split_graphemes(text)
+    begin, used = len(text), 0
+    for start, _stop, size in reversed(spans):
+        if used + size > width:
+            break
+        begin, used = start, used + size
+    return text[begin:]
+
+
+def pad(text: str, width: int) -> str:
+    """`text` padded with spaces to `width` cells."""
+    return text + " " * (width - cells(text))
+
+
 def shorten(text: str, width: int) -> str:
     """Tenant GUIDs are longer than the pane; keep the start, which people recognise."""
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return text if cells(text) <= width else head(text, width - 1) + "…"
 
 
 def fit_name(name: str, room: int, others: list[str]) -> str:
     """`name` in `room` cells. Cut at the end when no other name starts the same way;
     otherwise keep its end too ("contoso-orders…-west" / "contoso-orders…-east"), so two
-    profiles never read the same."""
-    if len(name) <= room:
+    profiles never read the same. Measured in cells: a CJK name takes two per character."""
+    if cells(name) <= room:
         return name
     keep = max(1, room - 1)
-    rivals = [o for o in others if o != name and len(o) > room]
-    if not any(o.startswith(name[:keep]) for o in rivals):
-        return name[:keep] + "…"
+    start = head(name, keep)
+    rivals = [o for o in others if o != name and cells(o) > room]
+    if not any(head(o, keep) == start for o in rivals):
+        return start + "…"
     third = max(1, keep // 3)  # a readable end first, then whatever tells them apart
-    for tail in [*range(third, keep), *range(1, third)]:
-        head = keep - tail
-        if not any(o.startswith(name[:head]) and o.endswith(name[-tail:]) for o in rivals):
-            return name[:head] + "…" + name[-tail:]
-    return name[:keep] + "…"
+    for end_width in [*range(third, keep), *range(1, third)]:
+        kept_start, kept_end = head(name, keep - end_width), tail(name, end_width)
+        if not kept_start:
+            continue  # a wide first character needs two cells: the name's start is shown
+        if not any(o.startswith(kept_start) and o.endswith(kept_end) for o in rivals):
+            return kept_start + "…" + kept_end
+    return start + "…"
 
 
 class NameFitter:
@@ -59,21 +99,25 @@ class NameFitter:
     their whole cut start with none (those are simply cut at the end)."""
 
     def __init__(self, names: list[str], room: int) -> None:
-        self.room, self.keep = room, max(1, room - 1)
+        keep = max(1, room - 1)
+        self.room, self.keep = room, keep
         self.cut_by_first: dict[str, list[str]] = {}
+        # `cells` and `head` written out for ASCII names: this runs for every name at each
+        # keystroke in the filter.
         for name in dict.fromkeys(names):
-            if len(name) > room:
+            if (len(name) if name.isascii() else cell_len(name)) > room:
                 self.cut_by_first.setdefault(name[0], []).append(name)
-        self.cut_starts = Counter(name[:self.keep] for cut in self.cut_by_first.values()
-                                  for name in cut)
+        self.cut_starts = Counter(name[:keep] if name.isascii() else head(name, keep)
+                                  for cut in self.cut_by_first.values() for name in cut)
 
     def fit(self, name: str) -> str:
         """What `fit_name(name, room, names)` gives."""
-        if len(name) <= self.room:
+        if cells(name) <= self.room:
             return name
         rivals = self.cut_by_first.get(name[0], [])
-        if self.cut_starts[name[:self.keep]] - (name in rivals) <= 0:
-            return name[:self.keep] + "…"
+        start = head(name, self.keep)
+        if self.cut_starts[start] - (name in rivals) <= 0:
+            return start + "…"
         return fit_name(name, self.room, rivals)
 
 
@@ -273,10 +317,10 @@ class ProfileList(LinesWidget, ScrollView, can_focus=True):
             return Text(shorten(row.label, width), style="bold cyan")
         state = self.states.get(row.name, NO_TOKEN)
         label = f" {state.label}"
-        room = max(4, width - 2 - len(label))
+        room = max(4, width - 2 - cells(label))
         name = self._fitter(room).fit(row.label)
         return Text.assemble((f"{row.number} " if row.number <= 9 else "  ", "dim"),
-                             name.ljust(room), (label, STATE_STYLES[state.kind]))
+                             pad(name, room), (label, STATE_STYLES[state.kind]))
 
     def _fitter(self, room: int) -> NameFitter:
         found = self._fitters.get(room)

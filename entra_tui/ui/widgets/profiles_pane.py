@@ -14,7 +14,7 @@ from entra_tui.core.errors import ConfigError
 from entra_tui.core.profiles import Profile, ProfileSet
 from entra_tui.core.safe_text import safe_text
 from entra_tui.ui.lazy import note_on_first_use
-from entra_tui.ui.widgets.profile_list import ProfileFilter, ProfileList
+from entra_tui.ui.widgets.profile_list import ProfileFilter, ProfileList, cells
 
 NARROW_WIDTH, WIDE_WIDTH = 28, 32  # the pane's least width below and from 100 columns
 STATE_ROOM = 14  # border, padding, number and the widest state ("✗ error") around a name
@@ -64,11 +64,11 @@ class ProfilesPane(Vertical):
             self.styles.width = width
 
     def _longest_name(self) -> int:
-        """The longest profile name, as shown (each resize asks; the names change with the
-        file)."""
+        """The longest profile name, as shown, in cells (each resize asks; the names change
+        with the file)."""
         profiles = self.profile_set.profiles if self.profile_set is not None else ()
         if self._measured is None or self._measured[0] is not profiles:
-            self._measured = (profiles, max((len(safe_text(p.name)) for p in profiles),
+            self._measured = (profiles, max((cells(safe_text(p.name)) for p in profiles),
                                             default=0))
         return self._measured[1]
 
