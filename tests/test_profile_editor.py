@@ -10,7 +10,7 @@ import pytest
 from conftest import SIZE, FakeClock, wait_until
 from test_app_profiles import app_for, paste_into, problem
 from test_profile_store import ORIGINAL
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from entra_tui.core.profiles import load_profiles
 from entra_tui.ui.app import EntraTuiApp
@@ -100,3 +100,18 @@ async def test_escape_asks_before_throwing_changes_away(config: Path) -> None:
         await pilot.pause()
         assert not isinstance(app.screen, (ProfileEditor, Confirm))
     assert config.read_text() == ORIGINAL
+
+
+async def test_the_hint_names_enter_which_saves(config: Path) -> None:
+    """Enter in a one-line field submits the form, as in most forms: the hint says so."""
+    app = app_for(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ProfileEditor))
+        hint = str(app.screen.query_one("#editor-help", Static).content)
+        assert hint.startswith("Enter or Ctrl+S saves")
+        await paste_into(pilot, app, "description", "saved with Enter")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ProfileEditor))
+    first = load_profiles(config).get("first")
+    assert first is not None and first.description == "saved with Enter"

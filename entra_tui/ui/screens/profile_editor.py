@@ -132,8 +132,8 @@ class ProfileEditor(ModalScreen[str | None]):
                 yield Static(Text("Authority and CA bundle as every other profile in this "
                                   "file has them: clear them for Microsoft Entra itself."),
                              id="editor-prefilled")
-            yield Static("Ctrl+S saves (comments and order in the file are kept, the old "
-                         "file goes to .bak) · Esc cancels", id="editor-help")
+            yield Static("Enter or Ctrl+S saves (comments and order are kept, the old file "
+                         "goes to .bak) · Esc cancels", id="editor-help")
 
     def on_mount(self) -> None:
         box = self.query_one("#editor-box")
@@ -160,6 +160,7 @@ class ProfileEditor(ModalScreen[str | None]):
         self.check()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a one-line field submits the form, as in most forms (the hint says so)."""
         self.action_save()
 
     def values(self) -> tuple[str, dict[str, Any]]:
