@@ -185,6 +185,20 @@ def test_flow_specific_fields_are_checked(tmp_path: Path, flow: str, extra: str,
         load_profiles(write(tmp_path, text))
 
 
+def test_on_behalf_of_without_a_credential_names_the_secret_and_the_certificate(
+        tmp_path: Path) -> None:
+    """A confidential client proves itself with a secret or a certificate: the message
+    names both, not only the secret."""
+    text = CLOUD_PROFILE.format(tenant="contoso.onmicrosoft.com", flow="on_behalf_of",
+                                extra='assertion_profile = "user"').replace(
+        'secret = "env:S"\n', "")
+    with pytest.raises(ConfigError) as raised:
+        load_profiles(write(tmp_path, text))
+    message = str(raised.value)
+    assert 'secret = "env:NAME"' in message and 'certificate = "PATH"' in message
+    assert raised.value.key == "secret"  # the editor marks the secret's field
+
+
 def test_managed_identity_needs_no_tenant_or_client(tmp_path: Path) -> None:
     text = '[profiles.mi]\nflow = "managed_identity"\nscopes = ["https://vault.azure.net/.default"]\n'
     profile = load_profiles(write(tmp_path, text)).profiles[0]

@@ -85,3 +85,13 @@ MISSING = {
                    "or a PFX/PKCS#12 file",
     "password": "needs password = \"env:NAME\" or \"file:PATH\"",
 }
+
+
+def missing_keys(group: tuple[str, ...]) -> str:
+    """Why the loader refuses a profile of a flow that requires a key of `group`: each key
+    the group offers and how it is written (on-behalf-of takes a secret or a certificate,
+    and a message naming only the secret sends a certificate's owner the wrong way)."""
+    if len(group) == 1:
+        return MISSING.get(group[0], f"needs '{group[0]}'")
+    return "needs one of: " + "; ".join(
+        MISSING.get(key, f"needs '{key}'").removeprefix("needs ") for key in group)

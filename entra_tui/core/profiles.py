@@ -20,7 +20,14 @@ from entra_tui.core.clouds import (
 )
 from entra_tui.core.errors import ConfigError, CredentialError
 from entra_tui.core.expectations import DEFAULT_CLOCK_SKEW, Expectations
-from entra_tui.core.flows import DEFAULT_FLOW, FLOWS, MISSING, Flow, FlowNeeds
+from entra_tui.core.flows import (
+    DEFAULT_FLOW,
+    FLOWS,
+    MISSING,
+    Flow,
+    FlowNeeds,
+    missing_keys,
+)
 from entra_tui.core.safe_files import NotASmallFile, read_small_file
 from entra_tui.core.secrets import resolve_path, validate_reference
 
@@ -392,7 +399,7 @@ def _profile_from_table(name: str, table: Any, path: Path, text: str) -> Profile
             given[key] = text_value(key, required=False)
         for group in needs.required:
             if group[-1] == key and all(given[k] is None for k in group):
-                raise fail(f"flow '{flow}' {MISSING[group[0]]}" if group[0] in MISSING
+                raise fail(f"flow '{flow}' {missing_keys(group)}" if group[0] in MISSING
                            else f"'{group[0]}' is missing", group[0])
     username, assertion_profile = given["username"], given["assertion_profile"]
     base_dir = path.parent
