@@ -115,3 +115,16 @@ async def test_the_hint_names_enter_which_saves(config: Path) -> None:
         await wait_until(pilot, lambda: not isinstance(app.screen, ProfileEditor))
     first = load_profiles(config).get("first")
     assert first is not None and first.description == "saved with Enter"
+
+
+async def test_a_field_at_fault_still_shows_what_is_typed(config: Path) -> None:
+    """A one-line field marked invalid keeps its one line for the text (Input's own invalid
+    border took the line, and the name of a new profile was hidden until it was valid)."""
+    app = app_for(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, ProfileEditor))
+        await paste_into(pilot, app, "name", "ab$")
+        name = field(app, "name")
+        assert name.has_class("-invalid") and name.size.height == 1
+        assert "ab$" in name.render_line(0).text

@@ -83,9 +83,11 @@ class ProfileEditor(ModalScreen[str | None]):
     ProfileEditor .editor-label {
         width: 16; padding: 0 1 0 0; text-align: right; color: $text-muted;
     }
-    /* One line per field, so a whole profile fits on an 80x24 screen. */
+    /* One line per field, so a whole profile fits on an 80x24 screen. No border, even
+       on a field at fault (Input's own `.-invalid` border would fill its one line and
+       hide what is typed): the background says so. */
     ProfileEditor .editor-row > Input {
-        width: 1fr; height: 1; border: none; padding: 0 1; background: $boost;
+        width: 1fr; height: 1; border: none !important; padding: 0 1; background: $boost;
     }
     ProfileEditor .editor-row > Input:focus { background: $primary 25%; }
     ProfileEditor .editor-row > Input.-invalid { background: $error 30%; }
