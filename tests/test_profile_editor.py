@@ -128,3 +128,25 @@ async def test_a_field_at_fault_still_shows_what_is_typed(config: Path) -> None:
         name = field(app, "name")
         assert name.has_class("-invalid") and name.size.height == 1
         assert "ab$" in name.render_line(0).text
+
+
+async def test_a_profile_named_outside_the_rules_is_edited_without_a_rename(
+        tmp_path: Path) -> None:
+    # The file's own name passes as it is; typing a new name outside the rules does not.
+    path = tmp_path / "profiles.toml"
+    path.write_text(ORIGINAL.replace("[profiles.first]", '[profiles."東京-orders"]'))
+    app = app_for(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ProfileEditor))
+        await pilot.pause()
+        assert field(app, "name").value == "東京-orders"
+        await paste_into(pilot, app, "secret", "env:TOKYO_SECRET")
+        assert problem(app) == ""
+        await paste_into(pilot, app, "name", "大阪-orders")
+        assert "a profile name is" in problem(app)
+        await paste_into(pilot, app, "name", "東京-orders")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ProfileEditor))
+    saved = load_profiles(path).get("東京-orders")
+    assert saved is not None and saved.secret == "env:TOKYO_SECRET"

@@ -137,3 +137,21 @@ def test_cli_keywords_cannot_name_a_profile(store: ProfileStore) -> None:
         store.duplicate_profile("first", "ENV")
     _, names = store.add_profiles([("env", NEW)])
     assert names == ["env-2"]
+
+
+def test_a_name_the_file_already_holds_is_kept_when_editing(tmp_path: Path) -> None:
+    # The loader takes any name the file holds; editing such a profile's secret must not
+    # force a rename, while a new profile (or a rename) still follows the name rules.
+    path = tmp_path / "profiles.toml"
+    path.write_text(ORIGINAL.replace("[profiles.second]", '[profiles."東京-orders"]'))
+    store = ProfileStore(path)
+    assert "東京-orders" in load_profiles(path).names()
+    edited = store.save_profile("東京-orders", {**NEW, "flow": "client_secret"},
+                                previous_name="東京-orders")
+    assert edited.names() == ["first", "東京-orders"]
+    saved = load_profiles(path).get("東京-orders")
+    assert saved is not None and saved.tenant == NEW["tenant"]
+    with pytest.raises(ConfigError, match="a profile name is"):
+        store.save_profile("大阪-orders", NEW, previous_name="東京-orders")
+    with pytest.raises(ConfigError, match="a profile name is"):
+        store.save_profile("東京-copy", NEW)

@@ -35,9 +35,11 @@ Fields = Mapping[str, Any]  # profile keys -> value; None (or "" or []) removes 
 RESERVED_NAMES = frozenset({"env"})
 
 
-def check_name(name: str) -> str | None:
-    """Why `name` cannot name a profile, or None."""
-    if not NAME.match(name):
+def check_name(name: str, *, current: str | None = None) -> str | None:
+    """Why `name` cannot name a profile, or None. The profile's `current` name keeps its
+    spelling (the loader takes any name the file holds, such as `東京-orders`, and editing
+    only a profile's secret must not force a rename); new names follow the pattern."""
+    if name != current and not NAME.match(name):
         return ("a profile name is 1-64 letters, digits, '-', '_' or '.', starting with a "
                 "letter or digit")
     if name.lower() in RESERVED_NAMES:
@@ -79,7 +81,7 @@ class ProfileStore:
         """Create profile `name`, or update it (renaming `previous_name` to it). A new
         profile made `copy_of` another starts as that whole table (keys the form does not
         show, `[expect]` among them) with `fields` on top."""
-        problem = check_name(name)
+        problem = check_name(name, current=previous_name)
         if problem:
             raise ConfigError(problem, path=str(self.path), key="name")
 

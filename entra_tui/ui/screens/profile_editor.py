@@ -190,7 +190,7 @@ class ProfileEditor(ModalScreen[str | None]):
     def check(self) -> str | None:
         """Validate the whole form; mark the field at fault and say why. None when fine."""
         name, fields = self.values()
-        problem, key = check_name(name), "name"
+        problem, key = check_name(name, current=self.previous_name), "name"
         if problem is None and name in self.taken:
             problem = f"a profile named '{name}' already exists"
         if problem is None:
