@@ -1,7 +1,10 @@
 """The claims table draws every claim whole: row heights come from the wrap that draws the
-cells (Rich's, by cell width), so wide characters, long notes and lists are never cut."""
+cells (Rich's, by cell width), so wide characters, long notes and lists are never cut. It
+keeps the lines it drew for the last few tokens, and only for those."""
 
 from __future__ import annotations
+
+import gc
 
 import pytest
 from test_token import IAT, make
@@ -9,7 +12,7 @@ from textual.app import App, ComposeResult
 
 from entra_tui.core.token import decode_token
 from entra_tui.core.wellknown import DIRECTORY_ROLES
-from entra_tui.ui.widgets.claims_table import CLAIM_WIDTH, ClaimsTable
+from entra_tui.ui.widgets.claims_table import CLAIM_WIDTH, KEPT_TOKENS, ClaimsTable, Row
 
 WIDS = list(DIRECTORY_ROLES)[:5]
 CJK = "東京都千代田区丸の内一丁目" * 7  # 91 characters, 182 cells
@@ -88,3 +91,55 @@ def test_a_fold_leaves_no_punctuation_alone_at_the_start_of_a_line(width: int) -
         lines = wrap_cell(Text(text), Console(), width)
         assert all(line.plain[:1] not in {")", ","} for line in lines), lines
         assert "".join(line.plain for line in lines).replace(" ", "") == text.replace(" ", "")
+
+
+def numbered_tokens(count: int) -> list[str]:
+    return [make({"aud": "api://orders", "iat": IAT, "exp": IAT + 3600, "n": n,
+                  "roles": ["Orders.Read.All", "Orders.Write"], "groups": GROUPS})
+            for n in range(count)]
+
+
+async def test_lines_drawn_for_a_token_go_when_it_is_no_longer_kept() -> None:
+    """A long session shows thousands of tokens. What the table drew for one lives as long
+    as the table keeps that token: every full collection of the garbage collector walks
+    whatever stays, and a table that held the lines of tokens long gone made those pauses
+    grow through the session (issue 18's soak)."""
+    app = TableApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.query_one(ClaimsTable)
+        per_token = 0
+        for token in numbered_tokens(5 * KEPT_TOKENS):
+            table.show_token(decode_token(token))
+            await pilot.pause()
+            per_token = max(per_token, table.row_count)
+        gc.collect()
+        rows = [row for row in gc.get_objects() if isinstance(row, Row)]
+        assert len(rows) <= KEPT_TOKENS * per_token, (len(rows), per_token)
+        # A row keeps a line per state it was drawn in (plain or striped, under the cursor).
+        assert all(len(row.drawn) <= 2 * row.height for row in rows)
+
+
+async def test_a_token_shown_again_is_drawn_with_the_lines_it_drew(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    styled: list[object] = []
+    original = ClaimsTable._styled
+
+    def counting(*args: object) -> object:
+        styled.append(args)
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ClaimsTable, "_styled", staticmethod(counting))
+    app = TableApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.query_one(ClaimsTable)
+        first, *others = [decode_token(token) for token in numbered_tokens(KEPT_TOKENS)]
+        table.show_token(first)
+        await pilot.pause()
+        assert styled, "drawn"
+        for token in others:  # the kept few, the first among them
+            table.show_token(token)
+            await pilot.pause()
+        before = len(styled)
+        table.show_token(first)
+        await pilot.pause()
+        assert len(styled) == before, "redrawn"

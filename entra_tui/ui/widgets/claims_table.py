@@ -1,8 +1,8 @@
 """The claims table: every claim in issuer order, value and readable note, and meaning.
 
 Drawn line by line (Textual's line API) rather than with DataTable: rows are wrapped once
-into strips and cached, so showing a token costs what its visible rows cost, and a token
-shown again costs a swap of its kept rows. DataTable drew every visible cell through Rich
+into strips and kept with the row, so showing a token costs what its visible rows cost, and a
+token shown again costs a swap of its kept rows. DataTable drew every visible cell through Rich
 anew after each change (~35 ms for a token here). A row's height comes from the very wrap that
 draws it (`wrap_cell`)."""
 
@@ -46,11 +46,15 @@ KEPT_TOKENS = 6
 
 class Row:
     """One claim: its cells, the lines each cell wraps into (the same lines give the row's
-    height and are drawn), joined into strips on first draw. Its styled lines are kept by
-    the table, keyed by the row itself: a row whose cells change is a new Row.
+    height and are drawn), joined into strips on first draw, and those lines as last drawn
+    (in the table's look `look`: width, focus, styles). What a row drew lives and dies with
+    the row, so the table holds lines only of the tokens it keeps: a row whose cells change
+    is a new Row, and a token that leaves the kept few takes its lines with it. (Kept by the
+    table in one cache keyed by row, the lines of rows long gone stayed until pushed out,
+    several times the kept tokens' own: a heap every full collection walked.)
     (Plain slotted classes here: dataclasses took ~1.5 ms each to create at start-up.)"""
 
-    __slots__ = ("name", "cells", "height", "wrapped", "lines")
+    __slots__ = ("name", "cells", "height", "wrapped", "lines", "look", "drawn")
 
     def __init__(self, name: str, cells: list[Text], height: int) -> None:
         self.name = name
@@ -58,6 +62,18 @@ class Row:
         self.height = height
         self.wrapped: list[list[Text]] = []
         self.lines: list[Strip] | None = None
+        self.look: tuple[int, bool, int] | None = None
+        self.drawn: dict[tuple[int, int], Strip] = {}  # (line, cursor/stripe state) -> line
+
+    def drawn_line(self, look: tuple[int, bool, int], key: tuple[int, int],
+                   draw: Callable[[], Strip]) -> Strip:
+        """Line `key` as drawn in `look`, drawn now if it was not (or in another look)."""
+        if look != self.look:
+            self.look, self.drawn = look, {}
+        found = self.drawn.get(key)
+        if found is None:
+            found = self.drawn[key] = draw()
+        return found
 
 
 class Shown:
@@ -100,7 +116,7 @@ class ClaimsTable(LinesWidget, ScrollView, can_focus=True):
     ClaimsTable:focus > .claims--cursor { background: $block-cursor-background;
                                           color: $block-cursor-foreground; }
     """
-    KEPT = 2048  # styled lines: a screenful of each of the kept tokens, in each look
+    KEPT = KEPT_TOKENS  # only the header, per column widths: rows keep their own lines
 
     class RowSelected(Message):
         """Enter or a click on a claim: the app copies its value."""
@@ -128,6 +144,7 @@ class ClaimsTable(LinesWidget, ScrollView, can_focus=True):
             LRUCache(KEPT_TOKENS)
         self._shown: Shown | None = None
         self._styles: tuple[bool, tuple[Style, Style, Style]] | None = None
+        self._look_number = 0  # counts style changes: the rows' lines drawn before go
 
     # --- content ------------------------------------------------------------------------
     @property
@@ -325,8 +342,8 @@ class ClaimsTable(LinesWidget, ScrollView, can_focus=True):
         state = 2 if index == self.cursor_row else index % 2
         style = (base, stripe, cursor)[state]
         # Kept: redrawing a row (the cursor moved, the token came back) costs a lookup.
-        styled = self.kept((row, number, state, width, self.has_focus),
-                           lambda: self._styled(self._row_lines(row)[number], style, width))
+        styled = row.drawn_line((width, self.has_focus, self._look_number), (number, state),
+                                lambda: self._styled(self._row_lines(row)[number], style, width))
         return self.selectable(styled, line + 1)
 
     @staticmethod
@@ -349,8 +366,9 @@ class ClaimsTable(LinesWidget, ScrollView, can_focus=True):
         return self._styles[1]
 
     def notify_style_update(self) -> None:
-        super().notify_style_update()  # the kept lines go too
+        super().notify_style_update()  # the kept header goes too
         self._styles = None
+        self._look_number += 1  # and each row's lines, when it is next drawn
 
     def _header_strip(self) -> Strip:
         def header() -> Strip:

@@ -4,6 +4,9 @@ These widgets draw lines of Rich Text that seldom change between frames: switchi
 profile or a token shows lines drawn moments before. Each widget keeps what it drew in one
 `textual.cache.LRUCache` (`kept`), keyed by what decides a line's look (its text, width,
 cursor, focus); a theme or class change restyles everything, so the cache is dropped then.
+Lines that belong to objects which come and go (the claims table's rows, one set per token)
+are kept on those objects instead: a cache keyed by such an object holds it, and all it drew,
+until pushed out, long after nothing can ask for it again.
 
 Text selection works as in Textual's own widgets: a line carries its place in the widget's
 text (`Strip.apply_offsets`), from which Textual turns a mouse drag into a `Selection`;
