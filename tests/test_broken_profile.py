@@ -83,3 +83,18 @@ async def test_the_tui_lists_the_good_profiles_and_marks_the_broken_one(
         assert "typo cannot be used" in shown and "unknown key 'colud'" in shown
         assert f"{mixed_file}:" in shown.replace("\n", "")
     assert mixed_file.read_bytes() == before
+
+
+async def test_at_80x24_the_note_stays_in_sight_above_a_long_list(mixed_file: Path) -> None:
+    # The demo's 19 profiles fill the pane: a note below them was out of sight at 24 rows.
+    # Above the list, in a box that scrolls, it neither hides nor is hidden by the list.
+    app = EntraTuiApp(profiles=load_profiles(mixed_file, keep_broken=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        pane = app.query_one("#profiles-pane").region
+        box = app.query_one("#profiles-broken-box").region
+        listed = app.query_one(ProfileList).region
+        assert pane.y < box.y and box.bottom <= listed.y < pane.bottom
+        assert box.height <= 6 and listed.height >= 10
+        shown = "\n".join(s.text for s in app.screen._compositor.render_strips())
+        assert "✗ typo cannot be used" in shown

@@ -3,7 +3,7 @@ there copies what Microsoft support asks for (correlation id and timestamp)."""
 
 from __future__ import annotations
 
-from snapshot_scenes import SCENES, scene_app, wrong_secret_error
+from snapshot_scenes import SCENES, finished, scene_app, wrong_secret_error
 from test_snapshots import fixed_place_and_zone  # noqa: F401  (autouse: the scenes' folder, UTC)
 
 from entra_tui.core.results import AcquireError, FailureKind
@@ -64,3 +64,20 @@ def test_ids_only_in_the_description_are_still_found_for_support() -> None:
     body_wins = from_error_response({"error": "x", "correlation_id": "c-1",
                                      "error_description": "Correlation ID: 1234abcd-0000"})
     assert body_wins.correlation_id == "c-1"
+
+
+async def test_at_80x24_the_claims_pane_keeps_its_frame_under_a_failure() -> None:
+    # The acquisition pane grew with the error panel (and the line saying which credential
+    # was read) until the claims pane's bottom border went under the footer.
+    app = scene_app()
+    failed = wrong_secret_error()._replace(
+        credential="secret from file:secrets/wrong-secret.secret (read 11:59:58)")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await SCENES["error"](pilot)
+        app.main.post_message(finished(app, failed))
+        await pilot.pause()
+        await pilot.pause()
+        claims = app.query_one("#token-pane").region
+        footer_row = app.screen.size.height - 1
+        assert "read 11:59:58" in screen_text(app)
+        assert claims.bottom <= footer_row and claims.height >= 6

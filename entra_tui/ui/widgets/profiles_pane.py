@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Input
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Input, Static
 
 from entra_tui.core.errors import ConfigError
 from entra_tui.core.profiles import Profile, ProfileSet
@@ -100,13 +100,26 @@ class ProfilesPane(Vertical):
         self._on_listed(profile_list.highlighted_name)
 
     def _show_broken(self) -> None:
-        """Profiles that cannot be used, each with where and why; the others stay usable."""
+        """Profiles that cannot be used, each with where and why; the others stay usable.
+        Above the list, in a box of its own that scrolls: below a long list it would be out
+        of sight at 24 rows, and a long reason must not push the list away either."""
         broken = self.profile_set.broken if self.profile_set is not None else ()
         lines = [f"✗ {b.name} cannot be used:\n  {b.error}" for b in broken]
         if lines:
             lines.append("The file was not changed. Fix it and press F5 to reload.")
-        note_on_first_use(self, "profiles-broken", Text("\n".join(
-            safe_text(line) for text in lines for line in text.split("\n"))))
+        text = Text("\n".join(safe_text(line) for text in lines for line in text.split("\n")))
+        found = self.query("#profiles-broken-box")
+        if found:
+            box = found.first(VerticalScroll)
+            note = box.query_one("#profiles-broken", Static)
+        elif not lines:
+            return
+        else:
+            note = Static(id="profiles-broken")
+            box = VerticalScroll(note, id="profiles-broken-box")
+            self.mount(box, before=self.list)
+        note.update(text)
+        box.display = bool(lines)
 
     def reveal(self, name: str) -> None:
         """Highlight profile `name`, clearing a filter that hides it."""
