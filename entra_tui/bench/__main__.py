@@ -135,7 +135,7 @@ def run(plan: Plan) -> tuple[dict[str, float], dict[str, str]]:
         spread[name] = (f"{size:,}-character token: entra-tui {_range_ms(decode[kind])}, floor "
                         f"{_range_ms(decode[f'{kind}_floor'])}")
 
-    soak = scale.soak(plan.soak_rounds)
+    soak = scale.soak(plan.soak_rounds, plan.settle)
     compared = min(100, soak.baseline_rounds)
     first = measures.p95(soak.switch_ms[:compared])
     last = measures.p95(soak.switch_ms[-compared:])

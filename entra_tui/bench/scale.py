@@ -123,12 +123,13 @@ class SoakResult(NamedTuple):
     history_at_end: int
 
 
-def soak(rounds: int) -> SoakResult:
-    return asyncio.run(_soak(rounds))
+def soak(rounds: int, settle: float = 0.0) -> SoakResult:
+    return asyncio.run(_soak(rounds, settle))
 
 
-async def _soak(rounds: int) -> SoakResult:
-    """`rounds` of switch, fresh acquisition, signature check and paste in one app."""
+async def _soak(rounds: int, settle: float) -> SoakResult:
+    """`rounds` of switch, fresh acquisition, signature check and paste in one app; each
+    switch starts from a quiet app, as in the other switch measures (`settle`)."""
     from entra_tui.ui.screens.paste_dialog import PasteDialog, TokenTextArea
 
     pasted = typical_token()
@@ -172,6 +173,10 @@ async def _soak(rounds: int) -> SoakResult:
                 # A person reads the "Signature: verified" toast at a person's pace; ten
                 # rounds a second would pile up a hundred toasts no session ever shows.
                 app.clear_notifications()
+                # The closed dialog's removal and the main screen's new layout run after
+                # its last frame: a switch keyed at once would be timed queued behind them,
+                # by chance more or less, which is noise in a figure that looks for growth.
+                await asyncio.sleep(settle)
                 if round_number + 1 == baseline:
                     rss[0] = _rss_mib()
             rss[1] = _rss_mib()
