@@ -29,6 +29,7 @@ from entra_tui.core.flows import (
     missing_keys,
 )
 from entra_tui.core.safe_files import NotASmallFile, read_small_file
+from entra_tui.core.safe_text import safe_text
 from entra_tui.core.secrets import resolve_path, validate_reference
 
 if TYPE_CHECKING:
@@ -147,6 +148,9 @@ class UiSettings(NamedTuple):
     clipboard_clear_seconds: int = DEFAULT_CLIPBOARD_CLEAR_SECONDS  # 0: never clear
     # [ui.keymap]: binding id -> key(s), e.g. ("token.acquire", "g") (F1 help lists the ids)
     keymap: tuple[tuple[str, str], ...] = ()
+    # [ui.keymap] entries set aside, each with where and why: a bad key must not take the
+    # profiles with it, and is never bound or shown.
+    problems: tuple[ConfigError, ...] = ()
 
 
 class BrokenProfile(NamedTuple):
@@ -295,13 +299,107 @@ def _ui_settings(table: Any, path: Path, text: str) -> UiSettings:
         raise fail("ui: clipboard_clear_seconds must be a whole number from 0 (never) "
                    "to 3600")
     keymap = _flat(table.get("keymap", {}))
-    if not isinstance(keymap, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in keymap.items()):
+    if not isinstance(keymap, dict):
         raise fail("ui.keymap: each entry is a binding id and its key(s), such as "
                    "token.acquire = \"g\" or app.help = \"f1,h\"",
                    r"^\s*\[\s*ui\s*\.\s*keymap\s*\]")
-    return UiSettings(theme=theme, clipboard_clear_seconds=delay,
-                      keymap=tuple((k, v.strip()) for k, v in keymap.items()))
+    kept: list[tuple[str, str]] = []
+    problems: list[ConfigError] = []
+    for binding_id, keys in keymap.items():
+        problem = (keys_problem(keys) if isinstance(keys, str)
+                   else "the key(s) must be a string such as \"g\" or \"f1,h\"")
+        if problem is None:
+            kept.append((binding_id, keys.strip()))
+        else:
+            problems.append(keymap_error(text, path, binding_id, f"{problem}; ignored"))
+    return UiSettings(theme=theme, clipboard_clear_seconds=delay, keymap=tuple(kept),
+                      problems=tuple(problems))
+
+
+KEY_MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+KEY_NAME = re.compile(r"[a-z0-9_]+")  # Textual's names: f1, pagedown, question_mark
+
+
+def keys_problem(keys: str) -> str | None:
+    """Why `keys` ("g", "f1,h", "ctrl+shift+x") is not keys a terminal app can bind, or None.
+    A key is shown in the footer and the help: a control or bidi character there would
+    reach the terminal (an OSC 52 clipboard write, a colour change) or reorder the line."""
+    for key in keys.split(","):
+        key = key.strip()
+        if not key:
+            return "a key is empty (a comma too many?)"
+        for character in key:
+            if character.isspace():
+                return "a key has no spaces in it (the space bar is \"space\")"
+            if safe_text(character) != character:  # the one rule of what shows as itself
+                return (f"U+{ord(character):04X} ({_character_kind(character)}) is not a "
+                        "key")
+        if len(key) == 1:
+            continue  # any character: "g", "?", "あ"
+        *modifiers, name = key.split("+")
+        unknown = [m for m in modifiers if m not in KEY_MODIFIERS]
+        if unknown:
+            return (f"'{unknown[0]}' in '{key}' is not a modifier (known: "
+                    f"{', '.join(sorted(KEY_MODIFIERS))})")
+        if not name:
+            return f"'{key}' names no key after its '+' (the + key is \"plus\")"
+        if len(name) > 1 and not KEY_NAME.fullmatch(name):
+            return (f"'{name}' is not a key name (one character, or a name in lower case "
+                    "such as f1, pagedown, question_mark)")
+    return None
+
+
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                          "\u2066\u2067\u2068\u2069")
+
+
+def _character_kind(character: str) -> str:
+    import unicodedata
+
+    if unicodedata.category(character) == "Cc":
+        return "a control character"
+    if character in BIDI_CONTROLS:
+        return "a bidi control"
+    return "an invisible or unassigned character"
+
+
+def keymap_error(text: str, path: Path, binding_id: str, message: str) -> ConfigError:
+    """A ConfigError at the `[ui.keymap]` entry for `binding_id` (the table's header, or
+    [ui], when the entry cannot be found: tomllib keeps no positions)."""
+    line, column = _keymap_entry(text, binding_id)
+    if line is None:
+        line = _line_of(text, r"^\s*\[\s*ui\s*\.\s*keymap\s*\]") or _line_of(
+            text, r"^\s*\[\s*ui\s*\]")
+    return ConfigError(f"ui.keymap: '{binding_id}': {message}", path=str(path), line=line,
+                       column=column)
+
+
+def locate_keymap_error(path: Path, binding_id: str, message: str) -> ConfigError:
+    """`keymap_error` for a finding made after loading (an id no binding has, known only to
+    the UI): the file is read again to find the entry (no line if it cannot be read)."""
+    try:
+        text = read_small_file(path).decode("utf-8", errors="replace")
+    except (OSError, NotASmallFile):
+        text = ""
+    return keymap_error(text, path, binding_id, message)
+
+
+def _keymap_entry(text: str, binding_id: str) -> tuple[int | None, int | None]:
+    """Line and column of `binding_id = ...` (bare, quoted or dotted) in [ui.keymap], or of
+    `keymap.ID = ...` in [ui]; best effort."""
+    dotted = r"\s*\.\s*".join(re.escape(part) for part in binding_id.split("."))
+    spelled = rf"(?:\"{re.escape(binding_id)}\"|'{re.escape(binding_id)}'|{dotted})"
+    for header, entry in ((r"^\s*\[\s*ui\s*\.\s*keymap\s*\]", rf"^([ \t]*){spelled}\s*="),
+                          (r"^\s*\[\s*ui\s*\]", rf"^([ \t]*)keymap\s*\.\s*{spelled}\s*=")):
+        section = re.compile(header, re.MULTILINE).search(text)
+        if section is None:
+            continue
+        following = re.compile(r"^\s*\[", re.MULTILINE).search(text, section.end())
+        match = re.compile(entry, re.MULTILINE).search(
+            text, section.end(), following.start() if following else len(text))
+        if match is not None:
+            return text.count("\n", 0, match.start()) + 1, len(match.group(1)) + 1
+    return None, None
 
 
 def _flat(table: Any, prefix: str = "") -> Any:
@@ -324,6 +422,8 @@ def _profile_from_table(name: str, table: Any, path: Path, text: str) -> Profile
             f"profile '{name}': {message}", path=str(path), line=_locate(text, name, key),
             column=_column(text, name, key), key=key)
 
+    if not name.strip():  # listed as a blank row nothing could select, run or edit
+        raise fail("has no name: give it one, such as [profiles.contoso-graph]")
     if not isinstance(table, dict):
         raise fail("must be a table like [profiles.NAME]")
     unknown = sorted(set(table) - KNOWN_KEYS)
@@ -531,7 +631,13 @@ def _toml_error(exc: TOMLDecodeError, path: Path) -> ConfigError:
 def _line_of(text: str, pattern: str, start: int = 0) -> int | None:
     regex = re.compile(pattern, re.MULTILINE)
     match = regex.search(text, start)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+    return _line_at(text, match.start()) if match else None
+
+
+def _line_at(text: str, start: int) -> int:
+    """The line of the first text at or after `start`: a pattern's leading \\s* also takes
+    the blank lines before the line it was looking for."""
+    return text.count("\n", 0, len(text) - len(text[start:].lstrip())) + 1
 
 
 def _column(text: str, name: str, key: str | None) -> int | None:
@@ -557,5 +663,5 @@ def _locate(text: str, name: str, key: str | None) -> int | None:
         match = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE).search(text, header.end(),
                                                                               end)
         if match:
-            return text.count("\n", 0, match.start()) + 1
-    return text.count("\n", 0, header.start()) + 1
+            return _line_at(text, match.start())
+    return _line_at(text, header.start())

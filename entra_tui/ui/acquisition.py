@@ -192,7 +192,10 @@ class Acquisition:
                                                   f"challenge", note,
                                             screen.masker_for(entry.token.claims)))
         elif source != "cache":
-            status = fresh_token_status(previous_of(screen.history, entry), entry)
+            from entra_tui.ui.main_keys import key_hint
+
+            status = fresh_token_status(previous_of(screen.history, entry), entry,
+                                        key_hint(screen.app, "inspect.diff"))
             if status is not None:
                 screen.notify(safe_text(status), title=name, timeout=8)
 

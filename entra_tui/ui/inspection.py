@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from entra_tui.core.expectations import Expectations
 from entra_tui.core.safe_text import safe_text
+from entra_tui.ui.main_keys import key_hint
 from entra_tui.ui.messages import VerificationDone
 
 if TYPE_CHECKING:
@@ -34,7 +35,8 @@ class Inspection:
     def need_token(self) -> InspectedToken | None:
         screen = self.screen
         if screen.viewing is None:
-            screen.notify("No token shown: acquire one (a) or paste one (p).",
+            screen.notify(f"No token shown: acquire one ({key_hint(screen.app, 'token.acquire')})"
+                          f" or paste one ({key_hint(screen.app, 'inspect.paste')}).",
                           severity="warning")
         return screen.viewing
 
@@ -47,7 +49,8 @@ class Inspection:
             return
         entry = screen.viewing
         if entry is None:
-            screen.notify("No token to copy yet: press a to acquire one.", severity="warning")
+            screen.notify(f"No token to copy yet: press {key_hint(screen.app, 'token.acquire')}"
+                          " to acquire one.", severity="warning")
             return
         screen.entra.copy_secret_text(entry.token.raw,
                                       "Access token" if entry.profile_name else "Token")
@@ -98,8 +101,9 @@ class Inspection:
     def inspect_clipboard(self) -> None:
         text = self.screen.entra.system_clipboard.paste()
         if text is None:
-            self.screen.notify("No system clipboard here: press p and paste with your "
-                               "terminal.", severity="warning")
+            self.screen.notify(f"No system clipboard here: press "
+                               f"{key_hint(self.screen.app, 'inspect.paste')} and paste with "
+                               "your terminal.", severity="warning")
             return
         self.paste(text)
 

@@ -14,6 +14,7 @@ from entra_tui.core.flows import DEFAULT_FLOW
 from entra_tui.core.profile_store import ProfileStore
 from entra_tui.core.safe_text import safe_text
 from entra_tui.ui.inert import inert_lines, inert_markup
+from entra_tui.ui.main_keys import key_hint
 from entra_tui.ui.widgets.profile_list import ProfileList
 
 if TYPE_CHECKING:
@@ -36,7 +37,8 @@ class ProfileFlows:
         app = self.app
         if app.config_error is not None:
             app.notify("The profile file has an error; fix it first (see the profiles "
-                       "pane), then press F5.", severity="error")
+                       f"pane), then press {key_hint(app, 'profiles.reload')}.",
+                       severity="error")
             return None
         if app.profile_set is None:
             return None
@@ -124,7 +126,8 @@ class ProfileFlows:
         self.changed(
             names[0] if names else None,
             f"Imported {len(names)} profile{'s' if len(names) != 1 else ''}: "
-            f"{safe_text(', '.join(names))}. Press e to review.")
+            f"{safe_text(', '.join(names))}. Press {key_hint(self.app, 'profiles.edit')} to "
+            "review.")
 
     def delete(self) -> None:
         profile, store = self.screen.current, self.store

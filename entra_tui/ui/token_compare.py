@@ -34,14 +34,17 @@ def compare(previous: InspectedToken, entry: InspectedToken) -> tuple[TokenDiff,
                                                                          entry.token)
 
 
-def fresh_token_status(previous: InspectedToken | None, entry: InspectedToken) -> str | None:
+def fresh_token_status(previous: InspectedToken | None, entry: InspectedToken,
+                       compare_key: str = "=") -> str | None:
     """After a fresh token (A): how many claims changed since the profile's previous token,
-    with the key that shows the comparison; None when there is nothing to compare."""
+    with the key that shows the comparison (`compare_key`, the user's where remapped); None
+    when there is nothing to compare."""
     if previous is None:
         return None
     diff, note = compare(previous, entry)
     if note is not None:
         return note
     if diff.identical:
-        return "The same token came back (press = to compare)."
-    return f"{diff.summary().capitalize()} since the previous token (press = to compare)."
+        return f"The same token came back (press {compare_key} to compare)."
+    return (f"{diff.summary().capitalize()} since the previous token (press {compare_key} to "
+            "compare).")

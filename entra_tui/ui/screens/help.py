@@ -3,12 +3,9 @@ focused pane is for."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
-
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
@@ -17,16 +14,21 @@ from textual.widgets import Static
 PANE_HELP = {
     "profiles": "Profiles, grouped by tenant. Move with ↑↓ or j/k (PgUp/PgDn, Home/End), "
                 "jump with 1-9, or click one; Enter acquires a token for the highlighted "
-                "profile. n adds, e edits, D duplicates, d deletes, / filters, I imports.",
+                "profile. {new} adds, {edit} edits, {duplicate} duplicates, {delete} deletes, "
+                "{filter} filters, {import} imports.",
     "profile-filter": "Filter: type words that appear in a profile's name, tenant, client id, "
                       "flow or description. Enter or ↓ goes to the list; Esc clears.",
     "error-panel": "The last failure: what it means, what to try, the ids support asks for "
                    "and Microsoft's own words. ↑↓ (PgUp/PgDn, Home/End) scroll it; c copies "
                    "the correlation id, timestamp and trace id for a support case.",
     "claims": "Claims of the token shown, in the issuer's order, with readable values and "
-              "what each means. ↑↓ (j/k, PgUp/PgDn, Home/End) select a claim; y, Enter or a "
-              "click copies its value.",
+              "what each means. ↑↓ (j/k, PgUp/PgDn, Home/End) select a claim; {copy_claim}, "
+              "Enter or a click copies its value.",
 }
+# The main screen's keys a pane's text names: the user's own where [ui.keymap] remaps them.
+PANE_KEYS = {"new": "profiles.new", "edit": "profiles.edit", "duplicate": "profiles.duplicate",
+             "delete": "profiles.delete", "filter": "profiles.filter",
+             "import": "profiles.import", "copy_claim": "claims.copy"}
 
 
 class HelpScreen(ModalScreen[None]):
@@ -49,8 +51,12 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-box"):
             pane = PANE_HELP.get(self.focused_pane or "")
             if pane:
+                from entra_tui.ui.main_keys import key_hint
+
+                pane = pane.format_map({name: key_hint(self.app, binding_id)
+                                        for name, binding_id in PANE_KEYS.items()})
                 yield Static(Text(pane, style="italic"), id="help-pane")
-            yield Static(_keys(self.bindings_shown, self.app.get_key_display), id="help-keys")
+            yield Static(_keys(self.app, self.bindings_shown), id="help-keys")
 
     def on_mount(self) -> None:
         box = self.query_one("#help-box")
@@ -62,15 +68,16 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-def _keys(bindings: list[Binding], key_display: Callable[[Binding], str]) -> Table:
-    """Keys named as the footer names them (App.get_key_display: `/`, `?`, `[`, not their
+def _keys(app: App[object], bindings: list[Binding]) -> Table:
+    """Keys named as the footer names them (main_keys.key_label: `/`, `?`, `[`, not their
     key names), each key of a binding in turn."""
+    from entra_tui.ui.main_keys import key_label
+
     table = Table(box=None, expand=True, show_header=False, padding=(0, 2, 0, 0))
     table.add_column(no_wrap=True, style="bold")
     table.add_column(no_wrap=True)
     table.add_column(ratio=1, style="dim")
     for binding in bindings:
-        keys = binding.key_display or ", ".join(
-            key_display(replace(binding, key=key.strip())) for key in binding.key.split(","))
-        table.add_row(Text(keys), Text(binding.description), Text(binding.tooltip or ""))
+        table.add_row(Text(key_label(app, binding)), Text(binding.description),
+                      Text(binding.tooltip or ""))
     return table

@@ -85,8 +85,11 @@ class ReportView(ModalScreen[None]):
     def action_verify(self) -> None:
         verify = self.verify
         if verify is None or self.rebuild is None:
-            self.notify("Close the report and press v to verify the signature, then V.",
-                        severity="warning")
+            from entra_tui.ui.main_keys import key_hint
+
+            self.notify(f"Close the report and press {key_hint(self.app, 'inspect.verify')} to "
+                        "verify the signature, then "
+                        f"{key_hint(self.app, 'inspect.report')}.", severity="warning")
             return
         if self.verifying:
             return

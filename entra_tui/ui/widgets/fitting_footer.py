@@ -13,7 +13,9 @@ It builds its keys itself rather than through `Footer.compose`, for two reasons:
 - The screen's bindings change many times a second during a session (focus, a token shown,
   a dialog); the footer is rebuilt only when the keys it shows differ.
 
-The main screen's bindings have no binding groups, so keys are never grouped here.
+The main screen's bindings have no binding groups, so keys are never grouped here. Each key
+is written as the F1 help writes it (`main_keys.key_label`), through safe_text: a key from
+`[ui.keymap]` is the profile file's text.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
+
+from entra_tui.ui.main_keys import key_label
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -91,14 +95,14 @@ class FittingFooter(Footer):
         for _node, binding, enabled, tooltip in active_bindings.values():
             if binding.show and binding.action not in by_action:
                 by_action[binding.action] = ShownKey(
-                    binding.key, app.get_key_display(binding), binding.description,
+                    binding.key, key_label(app, binding), binding.description,
                     binding.action, enabled, tooltip)
         palette = None
         if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
             found = active_bindings.get(app.COMMAND_PALETTE_BINDING)
             if found is not None:
                 _node, binding, enabled, _tooltip = found
-                palette = ShownKey(binding.key, app.get_key_display(binding),
+                palette = ShownKey(binding.key, key_label(app, binding),
                                    binding.description, binding.action, enabled,
                                    binding.tooltip or binding.description)
         # Under a dialog its keys are not this screen's: none are shown.

@@ -14,6 +14,7 @@ from entra_tui.core.errors import ConfigError
 from entra_tui.core.profiles import Profile, ProfileSet
 from entra_tui.core.safe_text import safe_text
 from entra_tui.ui.lazy import note_on_first_use
+from entra_tui.ui.main_keys import key_hint, keymap_problems
 from entra_tui.ui.widgets.profile_list import ProfileFilter, ProfileList, cells
 
 NARROW_WIDTH, WIDE_WIDTH = 28, 32  # the pane's least width below and from 100 columns
@@ -77,12 +78,14 @@ class ProfilesPane(Vertical):
         profiles = self.profile_set.profiles if self.profile_set is not None else ()
         if self.config_error is not None:
             note = (f"Cannot load profiles.\n{safe_text(self.config_error)}\n\n"
-                    "The file was not changed. Fix it and press F5 to reload.")
+                    f"The file was not changed. {self._fix_and_reload()}")
             profiles = ()
         elif not profiles:
             where = self.profile_set.path if self.profile_set else "the profile file"
-            note = (f"No profiles in {safe_text(where)}.\nPress n to create one, or I to "
-                    "import them from the AZURE_* environment variables or the Azure CLI.\n"
+            note = (f"No profiles in {safe_text(where)}.\nPress "
+                    f"{key_hint(self.app, 'profiles.new')} to create one, or "
+                    f"{key_hint(self.app, 'profiles.import')} to import them from the "
+                    "AZURE_* environment variables or the Azure CLI.\n"
                     "See the README for the format, or run entra-tui --demo to try the "
                     "sandbox tenant.")
         else:
@@ -99,14 +102,20 @@ class ProfilesPane(Vertical):
                 message.set_class(self.config_error is not None, "error")
         self._on_listed(profile_list.highlighted_name)
 
+    def _fix_and_reload(self) -> str:
+        return f"Fix it and press {key_hint(self.app, 'profiles.reload')} to reload."
+
     def _show_broken(self) -> None:
-        """Profiles that cannot be used, each with where and why; the others stay usable.
-        Above the list, in a box of its own that scrolls: below a long list it would be out
-        of sight at 24 rows, and a long reason must not push the list away either."""
+        """Profiles that cannot be used, and [ui.keymap] entries set aside, each with where
+        and why; the other profiles and keys stay usable. Above the list, in a box of its
+        own that scrolls: below a long list it would be out of sight at 24 rows, and a long
+        reason must not push the list away either."""
         broken = self.profile_set.broken if self.profile_set is not None else ()
-        lines = [f"✗ {b.name} cannot be used:\n  {b.error}" for b in broken]
+        lines = [f"✗ {b.name or '(no name)'} cannot be used:\n  {b.error}" for b in broken]
+        lines += [f"✗ a key is not used:\n  {problem}"
+                  for problem in keymap_problems(self.profile_set)]
         if lines:
-            lines.append("The file was not changed. Fix it and press F5 to reload.")
+            lines.append(f"The file was not changed. {self._fix_and_reload()}")
         text = Text("\n".join(safe_text(line) for text in lines for line in text.split("\n")))
         found = self.query("#profiles-broken-box")
         if found:
