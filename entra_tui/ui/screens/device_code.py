@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from entra_tui.core.session import DeviceCodePrompt
 from entra_tui.core.timefmt import countdown
-from entra_tui.ui.inert import inert, inert_markup
+from entra_tui.ui.inert import inert, inert_title
 
 if TYPE_CHECKING:
     from entra_tui.ui.app import EntraTuiApp
@@ -58,7 +58,7 @@ class DeviceCodeScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         box = self.query_one("#device-box")
-        box.border_title = inert_markup(f"Device code sign-in · {self.profile_name}")
+        box.border_title = inert_title(f"Device code sign-in · {self.profile_name}")
         self.tick()
         self.set_interval(1.0, self.tick)
 

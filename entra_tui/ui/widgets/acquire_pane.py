@@ -15,7 +15,7 @@ from entra_tui.core.profiles import Profile
 from entra_tui.core.results import AcquireError, AcquireResult, FailureKind
 from entra_tui.core.safe_text import safe_text
 from entra_tui.ui.copying import copy_text
-from entra_tui.ui.inert import inert_markup
+from entra_tui.ui.inert import inert_title
 from entra_tui.ui.masked import mask_rich
 from entra_tui.ui.widgets.text_lines import TextLines
 
@@ -131,7 +131,7 @@ class ErrorPanel(VerticalScroll, can_focus=True):
         if error is None:
             return
         self._text.show(mask_rich(error_text(error), masker))
-        self.border_title = inert_markup(f"{error.title} · {error.kind.value}")
+        self.border_title = inert_title(f"{error.title} · {error.kind.value}")
         # w (the main screen) opens the HTTP exchange behind this error, redacted.
         self.border_subtitle = ("c copies ids for support · " if support_ids(error)
                                 else "") + "w: wire trace"
