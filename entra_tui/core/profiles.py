@@ -146,7 +146,7 @@ class UiSettings(NamedTuple):
 
     theme: str | None = None
     clipboard_clear_seconds: int = DEFAULT_CLIPBOARD_CLEAR_SECONDS  # 0: never clear
-    # [ui.keymap]: binding id -> key(s), e.g. ("token.acquire", "g") (F1 help lists the ids)
+    # [ui.keymap]: binding id -> key(s), e.g. ("token.acquire", "g") (ids: ui/main_bindings.py)
     keymap: tuple[tuple[str, str], ...] = ()
     # [ui.keymap] entries set aside, each with where and why: a bad key must not take the
     # profiles with it, and is never bound or shown.
