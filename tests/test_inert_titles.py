@@ -76,3 +76,19 @@ def test_inert_markup_reads_back_as_its_text(text: str) -> None:
 def test_inert_title_is_never_parsed() -> None:
     assert isinstance(inert_title("[b]x"), Content)
     assert not isinstance(inert_title("x"), (str, Text))
+
+
+async def test_the_comparison_title_shows_a_profile_name_as_it_is() -> None:
+    from entra_tui.core.token_diff import TokenDiff
+    from entra_tui.ui.screens.diff_view import DiffView
+
+    app = Boxes()
+    async with app.run_test() as pilot:
+        for title in TITLES:
+            await app.push_screen(DiffView(TokenDiff((), (), identical=True), title))
+            await pilot.pause()
+            box = app.screen.query_one("#diff-box")
+            assert box._border_title is not None
+            assert box._border_title.plain == safe_text(title), title
+            assert not box._border_title.spans, title
+            app.pop_screen()

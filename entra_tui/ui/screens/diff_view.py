@@ -11,9 +11,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from entra_tui.core.masking import Masker
-from entra_tui.core.safe_text import safe_text
 from entra_tui.core.token_diff import TokenDiff
 from entra_tui.ui.copying import copy_text
+from entra_tui.ui.inert import inert_title
 
 STYLES = {"+": "green", "-": "red", "~": "yellow"}
 
@@ -45,7 +45,7 @@ class DiffView(ModalScreen[None]):
 
     def on_mount(self) -> None:
         box = self.query_one("#diff-box")
-        box.border_title = safe_text(self.title_text)
+        box.border_title = inert_title(self.title_text)
         box.border_subtitle = "c copies · Esc closes"
         box.focus()
 
