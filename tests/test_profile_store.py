@@ -155,3 +155,53 @@ def test_a_name_the_file_already_holds_is_kept_when_editing(tmp_path: Path) -> N
         store.save_profile("大阪-orders", NEW, previous_name="東京-orders")
     with pytest.raises(ConfigError, match="a profile name is"):
         store.save_profile("東京-copy", NEW)
+
+
+DEVICE = ('tenant = "contoso.onmicrosoft.com"\n'
+          'client_id = "22222222-2222-4222-8222-222222222222"\nflow = "device_code"\n'
+          'scopes = ["User.Read"]\n')
+LAYOUT = (f'# Orders daemon, prod\n[profiles.orders]   # trailing comment\n{DEVICE}'
+          '\n[profiles.orders.expect]  # checked by the report\naudiences = ["api://orders"]\n'
+          f'\n# Billing, staging\n[profiles."billing"]\n{DEVICE}'
+          f'\n[ui]\ntheme = "nord"\n\n# Reports\n[ profiles . \'reports\' ]\n{DEVICE}'
+          'description = """a [profiles.orders] table\nin a string"""\n'
+          f'\n[profiles."c1\\u009b31mcsi"]\n{DEVICE}')
+INLINE = '{ tenant = "contoso.onmicrosoft.com", client_id = "22222222-2222-4222-8222-222222222222", flow = "device_code", scopes = ["User.Read"] }'  # noqa: E501
+DOTTED = "".join(f"orders.{line}\n" for line in DEVICE.splitlines())
+
+
+RENAMED = LAYOUT.replace("[profiles.orders]   #", "[profiles.orders2]   #").replace(
+    "[profiles.orders.expect]", "[profiles.orders2.expect]")  # not the one in the string
+
+
+@pytest.mark.parametrize(("original", "renamed"), [
+    (LAYOUT, RENAMED),
+    (LAYOUT.replace("\n", "\r\n"), RENAMED.replace("\n", "\r\n")),
+    (LAYOUT.replace("[profiles.orders]   #", '[profiles."orders"]   #'),
+     RENAMED.replace("[profiles.orders2]", '[profiles."orders2"]')),
+    (f"[profiles]  # all of them\norders = {INLINE}  # c\n'billing' = {INLINE}\n",
+     f"[profiles]  # all of them\norders2 = {INLINE}  # c\n'billing' = {INLINE}\n"),
+    (f"# top\n[profiles]\n{DOTTED}\n# next\n\"billing\" = {INLINE}\n",
+     f"# top\n[profiles]\n{DOTTED.replace('orders.', 'orders2.')}\n# next\n"
+     f"\"billing\" = {INLINE}\n"),
+    (f"profiles = {{ orders = {INLINE}, \"billing\" = {INLINE} }}\n",
+     f"profiles = {{ orders2 = {INLINE}, \"billing\" = {INLINE} }}\n"),
+], ids=["tables", "crlf", "quoted", "inline", "dotted", "inline-top"])
+def test_a_rename_changes_only_the_renamed_name(tmp_path: Path, original: str,
+                                                renamed: str) -> None:
+    """Renaming rewrote every table of [profiles]: a blank line came between each later
+    table and the comment above it, `[profiles."billing"]` lost its quotes and an escaped
+    `\\u009b` was written back as the raw C1 byte. Now only the name's own spelling changes,
+    in every layout TOML allows."""
+    path = tmp_path / "profiles.toml"
+    path.write_bytes(original.encode())
+    before = load_profiles(path).names()
+    result = ProfileStore(path).save_profile("orders2", {}, previous_name="orders")
+    assert path.read_bytes() == renamed.encode()
+    assert result.names() == [("orders2" if n == "orders" else n) for n in before]
+    assert backup_path(path).read_bytes() == original.encode()
+    # Saving the renamed profile as the editor does (every field it shows) changes nothing.
+    shown = {"flow": "device_code", "tenant": "contoso.onmicrosoft.com",
+             "client_id": "22222222-2222-4222-8222-222222222222", "scopes": ["User.Read"]}
+    ProfileStore(path).save_profile("orders2", shown, previous_name="orders2")
+    assert path.read_bytes() == renamed.encode()

@@ -92,7 +92,7 @@ class ProfileStore:
                 raise ConfigError(f"a profile named '{name}' already exists",
                                   path=str(self.path), key="name")
             if existing is not None and existing != name:
-                _rename_key(document, existing, name)
+                document = self._renamed(document, existing, name)
                 profiles = document["profiles"]
             if name not in profiles:
                 import tomlkit
@@ -100,8 +100,24 @@ class ProfileStore:
                 source = profiles.get(copy_of) if copy_of else None
                 profiles[name] = _copy_table(source) if source is not None else tomlkit.table()
             _merge(profiles[name], fields)
+            return document
 
         return self._update(change)
+
+    def _renamed(self, document: Any, old: str, new: str) -> Any:
+        """The document with [profiles.old] renamed where it stands: only the text that
+        spells the name changes (its header, its sub-tables' headers, or its key in a
+        dotted or inline layout); every other table keeps its quoting, escapes, comments
+        and blank lines (tomlkit renames a key only by writing its whole table out again)."""
+        import tomlkit
+
+        from entra_tui.core.toml_keys import rename_key
+
+        try:
+            return tomlkit.parse(rename_key(tomlkit.dumps(document), ("profiles",), old, new))
+        except ValueError as exc:  # the check after the rename refused it: nothing written
+            raise ConfigError(f"cannot rename '{old}' in this file ({exc}); rename it in "
+                              "the file itself", path=str(self.path), key="name") from None
 
     def add_profiles(self, items: list[tuple[str, Fields]]) -> tuple[ProfileSet, list[str]]:
         """Add imported profiles in one save; a taken name gets -2, -3... Returns the names."""
@@ -155,7 +171,9 @@ class ProfileStore:
         return self._update(change)
 
     # --- one read-change-check-write cycle --------------------------------------------------
-    def _update(self, change: Callable[[Any], None]) -> ProfileSet:
+    def _update(self, change: Callable[[Any], Any]) -> ProfileSet:
+        """Apply `change` to the file as it is now; `change` edits the tomlkit document it
+        is given in place, or returns the document that replaces it (a rename)."""
         import tomlkit
         from tomlkit.exceptions import ParseError
 
@@ -176,7 +194,9 @@ class ProfileStore:
                                   line=exc.line, column=exc.col) from None
             if before is not None:
                 parse_profiles(before, self.path)  # refuse to build on a file that is broken
-            change(document)
+            replaced = change(document)
+            if replaced is not None:
+                document = replaced
             after = tomlkit.dumps(document)
             result = parse_profiles(after.encode("utf-8"), self.path)  # same rules as loading
             if before is not None and after == text:
@@ -201,17 +221,6 @@ def _profiles_table(document: Any) -> Any:
     if "profiles" not in document:
         document["profiles"] = tomlkit.table(is_super_table=True)
     return document["profiles"]
-
-
-def _rename_key(document: Any, old: str, new: str) -> None:
-    """Rename [profiles.old] in place: same position, same comments inside it."""
-    import tomlkit
-
-    profiles = document["profiles"]
-    renamed = tomlkit.table(is_super_table=True)
-    for key, value in list(profiles.items()):
-        renamed.append(new if key == old else key, value)
-    document["profiles"] = renamed
 
 
 def _merge(table: Any, fields: Fields) -> None:
