@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import SIZE, FakeClock, wait_until
 from test_app_profiles import app_for, paste_into, problem
-from test_profile_store import ORIGINAL
+from test_profile_store import LAYOUT, ORIGINAL, RENAMED
 from textual.widgets import Input, Static
 
 from entra_tui.core.profiles import load_profiles
@@ -150,3 +150,75 @@ async def test_a_profile_named_outside_the_rules_is_edited_without_a_rename(
         await wait_until(pilot, lambda: not isinstance(app.screen, ProfileEditor))
     saved = load_profiles(path).get("東京-orders")
     assert saved is not None and saved.secret == "env:TOKYO_SECRET"
+
+
+HOSTILE = ORIGINAL.replace('[profiles.first]   # the one I use most\n', (
+    '[profiles.{name}]   # the one I use most\n'
+    'description = "nightly \\u001b[5mblink\\u001b[0m \\u0007 \\u202eRTL end"\n'))
+
+
+@pytest.mark.parametrize("name", ["first", '"tab\\there"', '"ansi\\u001b[31mred"',
+                                  '"東京-orders"'])
+async def test_saving_an_untouched_form_keeps_every_value(tmp_path: Path, name: str) -> None:
+    """The form shows controls escaped (untrusted text is inert), but a field left as it was
+    saves the value it came with: `e` then Enter wrote the escaped rendering over the
+    description (\\x1b became four plain characters), refused a name holding a tab with
+    the name rules, and wrote the default flow the file leaves unsaid."""
+    path = tmp_path / "profiles.toml"
+    path.write_text(HOSTILE.format(name=name))
+    app = app_for(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ProfileEditor))
+        await pilot.pause()
+        shown = field(app, "description").value
+        assert shown == "nightly \\x1b[5mblink\\x1b[0m \\x07 \\u202eRTL end"  # inert
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ProfileEditor))
+    assert path.read_text() == HOSTILE.format(name=name)  # not one byte rewritten
+
+
+async def test_an_edited_field_saves_what_it_shows_and_refuses_controls(
+        tmp_path: Path) -> None:
+    path = tmp_path / "profiles.toml"
+    path.write_text(HOSTILE.format(name="first"))
+    app = app_for(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ProfileEditor))
+        await pilot.pause()
+        description = field(app, "description")
+        await paste_into(pilot, app, "description", "bell \x07 and \u202e here")
+        assert problem(app) == ("Description holds a control or invisible character (\\x07): "
+                                "type plain text")
+        assert description.has_class("-invalid")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ProfileEditor)  # refused: nothing saved
+        shown = "nightly \\x1b[5mblink\\x1b[0m \\x07 \\u202eRTL end"
+        await paste_into(pilot, app, "description", shown + " (edited)")
+        assert problem(app).startswith("Note: Description had control or invisible "
+                                       "characters, shown escaped; as edited, it is saved "
+                                       "as shown")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ProfileEditor))
+    first = load_profiles(path).get("first")
+    assert first is not None and first.description == shown + " (edited)"
+
+
+async def test_renaming_in_the_form_changes_only_the_name(tmp_path: Path) -> None:
+    """`e`, a new name, Enter: only the renamed table's headers change, byte for byte (the
+    other tables kept their comments, quoting and escapes; the store's tests cover the
+    layouts)."""
+    path = tmp_path / "profiles.toml"
+    path.write_text(LAYOUT)
+    app = app_for(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ProfileEditor))
+        await pilot.pause()
+        assert field(app, "name").value == "orders"
+        await paste_into(pilot, app, "name", "orders2")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ProfileEditor))
+    assert path.read_text() == RENAMED

@@ -165,32 +165,48 @@ class ProfileEditor(ModalScreen[str | None]):
         """Enter in a one-line field submits the form, as in most forms (the hint says so)."""
         self.action_save()
 
+    def edited(self, key: str) -> bool:
+        """The field no longer shows what it showed when the form opened. A field the user
+        did not change saves the value it came with, not the text shown for it (which has
+        controls and bidi marks escaped, as every untrusted text on screen)."""
+        return self.query_one(f"#field-{_dom(key)}", Input).value \
+            != _text(self.initial.get(key))
+
     def values(self) -> tuple[str, dict[str, Any]]:
         """(name, fields): what the form says; fields the flow does not use are removed."""
-        fields: dict[str, Any] = {"flow": self.flow, "expect": {}}
+        flow: str | None = self.flow
+        if flow == DEFAULT_FLOW.value and not self.initial.get("flow"):
+            flow = None  # left at the default the file leaves unsaid: still unsaid
+        fields: dict[str, Any] = {"flow": flow, "expect": {}}
         name = ""
         for field in FIELDS:
-            raw = self.query_one(f"#field-{_dom(field.key)}", Input).value.strip()
+            value = self._value(field.key)
             if field.key == "name":
-                name = raw
-                continue
-            value: Any = raw or None
-            if not field.used_by(self.flow):
-                value = None
-            elif field.key in LISTS:
-                value = [part for part in re.split(r"[\s,]+", raw) if part]
-            elif field.key == "redirect_port" and raw.isdigit():
-                value = int(raw)
-            if field.key.startswith("expect."):
-                fields["expect"][field.key.removeprefix("expect.")] = value
+                name = value or ""
+            elif field.key.startswith("expect."):
+                fields["expect"][field.key.removeprefix("expect.")] = \
+                    value if field.used_by(self.flow) else None
             else:
-                fields[field.key] = value
+                fields[field.key] = value if field.used_by(self.flow) else None
         return name, fields
+
+    def _value(self, key: str) -> Any:
+        """The field's value: as the file had it when not edited, else read from its text."""
+        if not self.edited(key):
+            return self.initial.get(key)
+        raw = self.query_one(f"#field-{_dom(key)}", Input).value.strip()
+        if key in LISTS:
+            return [part for part in re.split(r"[\s,]+", raw) if part]
+        if key == "redirect_port" and raw.isdigit():
+            return int(raw)
+        return raw or None
 
     def check(self) -> str | None:
         """Validate the whole form; mark the field at fault and say why. None when fine."""
         name, fields = self.values()
-        problem, key = check_name(name, current=self.previous_name), "name"
+        problem, key = self._typed_controls()
+        if problem is None:
+            problem, key = check_name(name, current=self.previous_name), "name"
         if problem is None and name in self.taken:
             problem = f"a profile named '{name}' already exists"
         if problem is None:
@@ -206,7 +222,7 @@ class ProfileEditor(ModalScreen[str | None]):
             widget = self.query_one(f"#field-{_dom(field.key)}", Input)
             widget.set_class(problem is not None and field.key.split(".")[-1] == key,
                              "-invalid")
-        note = problem or self._ca_bundle_warning(fields.get("ca_bundle"))
+        note = problem or self._escapes_note() or self._ca_bundle_warning(fields.get("ca_bundle"))
         self.query_one("#editor-problem", Static).update(inert(note or ""))
         return problem
 
@@ -220,6 +236,29 @@ class ProfileEditor(ModalScreen[str | None]):
             self.query_one("#editor-problem", Static).update(inert(error))
             return
         self.dismiss(name)
+
+    def _typed_controls(self) -> tuple[str | None, str]:
+        """A control, bidi or invisible character typed or pasted into a field: refused, as
+        the form could only show it escaped (what is saved would not be what is seen)."""
+        for field in FIELDS:
+            value = self.query_one(f"#field-{_dom(field.key)}", Input).value
+            if field.used_by(self.flow) and self.edited(field.key) \
+                    and safe_text(value) != value:
+                unseen = next(ch for ch in value if safe_text(ch) != ch)
+                return (f"{field.label} holds a control or invisible character "
+                        f"({safe_text(unseen)}): type plain text",
+                        field.key.split(".")[-1])
+        return None, ""
+
+    def _escapes_note(self) -> str | None:
+        """A field that came with controls (shown escaped) and has been edited is saved as
+        it now reads: the escapes become plain text."""
+        for field in FIELDS:
+            shown = _text(self.initial.get(field.key))
+            if shown != _plain(self.initial.get(field.key)) and self.edited(field.key):
+                return (f"Note: {field.label} had control or invisible characters, shown "
+                        "escaped; as edited, it is saved as shown (the escapes as plain text)")
+        return None
 
     def _ca_bundle_warning(self, value: str | None) -> str | None:
         """A CA bundle that is not there (yet) fails every request with a TLS error: said
@@ -285,9 +324,13 @@ def _flatten(table: dict[str, Any]) -> dict[str, Any]:
 
 def _text(value: Any) -> str:
     """A field's value as the form shows it; controls and the like from the file are shown
-    escaped (an Input draws what it holds), and saved so if the field is saved."""
+    escaped (an Input draws what it holds). Saved as the file had it unless edited."""
+    return safe_text(_plain(value))
+
+
+def _plain(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return safe_text(" ".join(str(v) for v in value))
-    return safe_text(value)
+        return " ".join(str(v) for v in value)
+    return str(value)
