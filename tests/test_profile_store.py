@@ -133,10 +133,18 @@ def test_cli_keywords_cannot_name_a_profile(store: ProfileStore) -> None:
     # `entra-tui token env` reads AZURE_*: a profile called env could never be used there.
     with pytest.raises(ConfigError, match="reserved"):
         store.save_profile("env", NEW)
-    with pytest.raises(ConfigError, match="reserved"):
+    with pytest.raises(ConfigError, match="reserved") as caught:
         store.duplicate_profile("first", "ENV")
+    # Only lowercase `env` reads the environment: the message said `token ENV` did.
+    assert "`entra-tui token ENV`" not in str(caught.value)
+    assert "only its case tells it from `env`" in str(caught.value)
     _, names = store.add_profiles([("env", NEW)])
     assert names == ["env-2"]
+    # A profile the file already names so (the loader takes it) is edited without a
+    # forced rename.
+    store.path.write_text(ORIGINAL.replace("[profiles.second]", "[profiles.ENV]"))
+    assert "ENV" in store.save_profile("ENV", {"description": "kept"},
+                                       previous_name="ENV").names()
 
 
 def test_a_name_the_file_already_holds_is_kept_when_editing(tmp_path: Path) -> None:
@@ -151,8 +159,8 @@ def test_a_name_the_file_already_holds_is_kept_when_editing(tmp_path: Path) -> N
     assert edited.names() == ["first", "東京-orders"]
     saved = load_profiles(path).get("東京-orders")
     assert saved is not None and saved.tenant == NEW["tenant"]
-    with pytest.raises(ConfigError, match="a profile name is"):
-        store.save_profile("大阪-orders", NEW, previous_name="東京-orders")
+    with pytest.raises(ConfigError, match="a profile name is 1-64 ASCII letters"):
+        store.save_profile("大阪-orders", NEW, previous_name="東京-orders")  # 大 is a letter
     with pytest.raises(ConfigError, match="a profile name is"):
         store.save_profile("東京-copy", NEW)
 

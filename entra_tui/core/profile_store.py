@@ -38,13 +38,20 @@ RESERVED_NAMES = frozenset({"env"})
 def check_name(name: str, *, current: str | None = None) -> str | None:
     """Why `name` cannot name a profile, or None. The profile's `current` name keeps its
     spelling (the loader takes any name the file holds, such as `東京-orders`, and editing
-    only a profile's secret must not force a rename); new names follow the pattern."""
-    if name != current and not NAME.match(name):
-        return ("a profile name is 1-64 letters, digits, '-', '_' or '.', starting with a "
-                "letter or digit")
-    if name.lower() in RESERVED_NAMES:
+    only a profile's secret must not force a rename); new names follow the rules."""
+    if name == current:
+        return None
+    if not NAME.match(name):
+        return ("a profile name is 1-64 ASCII letters or digits (A-Z, a-z, 0-9), '-', '_' "
+                "or '.', starting with a letter or digit")
+    if name in RESERVED_NAMES:
         return (f"'{name}' is reserved: `entra-tui token {name}` reads the AZURE_* "
                 "variables; choose another name")
+    if name.lower() in RESERVED_NAMES:  # `token ENV` would use the profile, but it is too
+        # easily taken for `token env`, which reads the environment
+        return (f"'{name}' is reserved: only its case tells it from `{name.lower()}`, which "
+                f"`entra-tui token {name.lower()}` takes to mean the AZURE_* variables; "
+                "choose another name")
     return None
 
 
