@@ -86,3 +86,21 @@ def test_the_footer_counts_a_wide_key_in_cells() -> None:
     """A key from [ui.keymap] can be any character: a CJK one takes two cells."""
     key = ShownKey("あ", "あ", "Acquire", "acquire", True, "")
     assert key.width == len(" あ ") + 1 + len("Acquire ")  # " あ " takes four cells
+
+
+def test_a_long_name_pushes_on_only_its_own_row(tmp_path: Path) -> None:
+    """One 70-character CJK name (140 cells) put every row's flow at cell 142, so every line
+    wrapped at 80 or 120 columns. The name column stops growing at 32 cells: the long name
+    is written whole (it is copied into `entra-tui token NAME`) and pushes on only its own
+    row; the other rows keep their columns, and no line ends in spaces."""
+    long_name = "東京" * 35
+    path = tmp_path / "profiles.toml"
+    path.write_text("\n".join(PROFILE.format(name=name) for name in [*WIDE, long_name]))
+    out = io.StringIO()
+    assert run_profiles(config=path, as_json=False, stdout=out, stderr=io.StringIO()) == 0
+    *lines, long_line = out.getvalue().splitlines()
+    assert long_line.startswith(long_name + "  client_secret  contoso.")
+    flow_at = {cell_len(line[:line.index("client_secret")]) for line in lines}
+    assert flow_at == {max(cell_len(name) for name in WIDE) + 2}  # as without the long name
+    assert all(cell_len(line) <= 120 for line in lines)
+    assert all(line == line.rstrip() for line in [*lines, long_line])

@@ -181,22 +181,35 @@ def run_profiles(*, config: Path | None, as_json: bool, stdout: TextIO = sys.std
         print(f"No profiles in {safe_text(profiles.path)}.", file=stdout)
     table = [[safe_text(row[key]) for key in ("name", "flow", "tenant", "client_id")]
              for row in rows]
-    for line in _aligned(table):
+    for line in _aligned(table, widest=(NAME_COLUMN_CELLS, None, TENANT_COLUMN_CELLS, None)):
         print(line, file=stdout)
     return EXIT_OK
 
 
-def _aligned(table: list[list[str]]) -> list[str]:
-    """Each row's cells in columns as wide as their widest cell, in terminal cells (a CJK
-    character or an emoji takes two: padded by characters, the columns after such a name
-    would drift), two spaces apart."""
+# The widest a name or tenant column grows: one long name (a 70-character CJK one takes 140
+# cells) pushed every row's later columns past the terminal's edge, and each line wrapped.
+# A longer cell is written whole (a name is copied from here into `entra-tui token NAME`)
+# and pushes on only its own row's later cells. A tenant GUID takes 36.
+NAME_COLUMN_CELLS = 32
+TENANT_COLUMN_CELLS = 40
+
+
+def _aligned(table: list[list[str]],
+             widest: tuple[int | None, ...] | None = None) -> list[str]:
+    """Each row's cells in columns as wide as their widest cell (of those no wider than
+    `widest`, column by column, where given: a wider cell overflows its own row), two
+    spaces apart. Measured in terminal cells: a CJK character or an emoji takes two (padded
+    by characters, the columns after such a name would drift)."""
     cells: Callable[[str], int] = len
     if not all(cell.isascii() for row in table for cell in row):
         from rich.cells import cell_len  # imported only when some cell needs it
 
         cells = cell_len
-    widths = [max(map(cells, column)) for column in zip(*table, strict=True)]
-    return ["  ".join(cell + " " * (room - cells(cell))
+    limits = (widest or (None,) * len(table[0])) if table else ()
+    widths = [max((width for width in map(cells, column) if most is None or width <= most),
+                  default=most or 0)
+              for column, most in zip(zip(*table, strict=True), limits, strict=True)]
+    return ["  ".join(cell + " " * (room - cells(cell))  # negative: an overflowing cell
                       for cell, room in zip(row, widths, strict=True)).rstrip()
             for row in table]
 
