@@ -222,3 +222,16 @@ async def test_the_demo_lists_revoke_sessions(demo: tuple[EntraTuiApp, FakeClock
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         assert ("R", "Revoke sessions (sandbox)") in help_rows(app.screen)
+
+
+def test_entra_tui_profiles_tells_the_keys_set_aside(tmp_path: Path) -> None:
+    import io
+
+    from entra_tui.commands.token import run_profiles
+
+    path = write(tmp_path, HOSTILE)
+    out, err = io.StringIO(), io.StringIO()
+    assert run_profiles(config=path, as_json=False, stdout=out, stderr=err) == 0
+    assert "contoso" in out.getvalue()
+    told = err.getvalue()
+    assert f"{path}:9:1: ui.keymap: 'inspect.report'" in told and "\x1b" not in told

@@ -67,6 +67,21 @@ def test_broken_toml_names_file_line_and_column_and_leaves_file_untouched(
     assert path.read_bytes() == before
 
 
+def test_a_byte_order_mark_is_read_past_and_a_save_drops_it(tmp_path: Path) -> None:
+    # Notepad writes one; the file was refused whole as "not valid TOML: Invalid statement".
+    from entra_tui.core.profile_store import ProfileStore
+
+    path = write(tmp_path, b'\xef\xbb\xbf[profiles.x]\ntenant = "contoso.onmicrosoft.com"\n'
+                           b'client_id = "11111111-1111-4111-8111-111111111111"\n'
+                           b'scopes = ["api://x/.default"]\nsecret = "env:X"\n')
+    assert load_profiles(path).names() == ["x"]
+    ProfileStore(path).save_profile("y", {"tenant": "contoso.onmicrosoft.com",
+                                          "client_id": "22222222-2222-4222-8222-222222222222",
+                                          "scopes": ["api://x/.default"], "secret": "env:Y"})
+    assert load_profiles(path).names() == ["x", "y"]
+    assert path.read_bytes().startswith(b"[profiles.x]")
+
+
 def test_non_utf8_file_reports_position(tmp_path: Path) -> None:
     path = write(tmp_path, b'[profiles.x]\ntenant = "\xff"\n')
     with pytest.raises(ConfigError) as caught:

@@ -169,6 +169,8 @@ def run_profiles(*, config: Path | None, as_json: bool, stdout: TextIO = sys.std
         return EXIT_CONFIG
     for broken in profiles.broken:  # listed apart; the file is left as it is
         print(f"entra-tui profiles: cannot use {safe_text(broken.error)}", file=stderr)
+    for problem in profiles.ui.problems:  # [ui.keymap] entries set aside (not keys)
+        print(f"entra-tui profiles: {safe_text(problem)}", file=stderr)
     rows = [{"name": p.name, "tenant": p.tenant, "client_id": p.client_id, "flow": p.flow,
              "authority": p.authority, "scopes": list(p.scopes),
              "credential": p.credential_summary} for p in profiles.profiles]

@@ -605,8 +605,10 @@ def _authority_host(table: dict[str, Any], fail: Any) -> str:
 
 
 def _decode_utf8(data: bytes, path: Path) -> str:
+    """The file's text; a byte-order mark (Notepad writes one) is dropped, as the profile
+    store drops it when saving, rather than refusing the whole file as "not valid TOML"."""
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
