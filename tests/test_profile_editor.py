@@ -222,3 +222,23 @@ async def test_renaming_in_the_form_changes_only_the_name(tmp_path: Path) -> Non
         await pilot.press("enter")
         await wait_until(pilot, lambda: not isinstance(app.screen, ProfileEditor))
     assert path.read_text() == RENAMED
+
+
+async def test_a_blank_new_form_is_not_wrong_until_typed_in_or_saved(config: Path) -> None:
+    app = app_for(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, ProfileEditor))
+        await pilot.pause()
+        assert problem(app) == "" and not field(app, "name").has_class("-invalid")
+        await pilot.press("ctrl+s")  # a save says what is missing
+        await pilot.pause()
+        assert "a profile name is" in problem(app)
+        assert field(app, "name").has_class("-invalid")
+        assert isinstance(app.screen, ProfileEditor)
+    app = app_for(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, ProfileEditor))
+        await paste_into(pilot, app, "name", "bad name")  # so does typing
+        assert "a profile name is" in problem(app)

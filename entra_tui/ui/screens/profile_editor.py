@@ -114,6 +114,7 @@ class ProfileEditor(ModalScreen[str | None]):
             self.prefilled = shared_location(path)
         self.initial = {**self.prefilled, **_flatten(table), "name": name}
         self.unchanged: tuple[str, dict[str, Any]] | None = None  # the form as opened
+        self._save_tried = False
         self.previous_name = previous_name
         self.path = path
         self.taken = taken - ({previous_name} if previous_name else set())
@@ -143,8 +144,8 @@ class ProfileEditor(ModalScreen[str | None]):
         box.border_subtitle = inert_markup(self.path)
         self._show_fields_for_flow()
         self.query_one("#field-name", Input).focus()
-        self.check()
         self.unchanged = self.values()
+        self.check()
 
     @property
     def flow(self) -> str:
@@ -218,15 +219,25 @@ class ProfileEditor(ModalScreen[str | None]):
                 check_profile_table(name, table, self.path)
             except ConfigError as exc:
                 problem, key = exc.reason.split(": ", 1)[-1], exc.key or ""
+        # A new profile's form, as it opened, is not yet wrong: it is empty. It says what is
+        # missing once something is typed or a save is tried.
+        told = problem if not self._untouched_new_form() else None
         for field in FIELDS:
             widget = self.query_one(f"#field-{_dom(field.key)}", Input)
-            widget.set_class(problem is not None and field.key.split(".")[-1] == key,
+            widget.set_class(told is not None and field.key.split(".")[-1] == key,
                              "-invalid")
-        note = problem or self._escapes_note() or self._ca_bundle_warning(fields.get("ca_bundle"))
+        note = told or self._escapes_note() or self._ca_bundle_warning(fields.get("ca_bundle"))
         self.query_one("#editor-problem", Static).update(inert(note or ""))
         return problem
 
+    def _untouched_new_form(self) -> bool:
+        """A blank new profile (`n`) as it opened; a duplicate (`D`) opens filled in."""
+        return (self.previous_name is None and not self._save_tried
+                and self.unchanged is not None and self.unchanged[0] == ""
+                and self.values() == self.unchanged)
+
     def action_save(self) -> None:
+        self._save_tried = True
         if self.check() is not None:
             self.app.bell()
             return
