@@ -213,3 +213,46 @@ def test_a_rename_changes_only_the_renamed_name(tmp_path: Path, original: str,
              "client_id": "22222222-2222-4222-8222-222222222222", "scopes": ["User.Read"]}
     ProfileStore(path).save_profile("orders2", shown, previous_name="orders2")
     assert path.read_bytes() == renamed.encode()
+
+
+INLINE_LAYOUTS = [
+    '[profiles]\nx = { tenant = "contoso.onmicrosoft.com", client_id = '
+    '"11111111-1111-4111-8111-111111111111", secret = "env:S", scopes = ["s"] }\n',
+    'profiles = { x = { tenant = "contoso.onmicrosoft.com", client_id = '
+    '"11111111-1111-4111-8111-111111111111", secret = "env:S", scopes = ["s"] } }\n',
+]
+
+
+@pytest.mark.parametrize("layout", INLINE_LAYOUTS)
+def test_profiles_written_as_inline_tables_can_be_changed(tmp_path: Path, layout: str) -> None:
+    # tomlkit refuses a standard table inside an inline one: the save raised a ValueError
+    # that reached the TUI as a traceback.
+    path = tmp_path / "profiles.toml"
+    path.write_text(layout)
+    store = ProfileStore(path)
+    store.save_profile("x", {"expect": {"roles": ["Orders.Read"]}}, previous_name="x")
+    store.duplicate_profile("x", "x2")
+    store.save_profile("new", {**NEW, "expect": {"audiences": ["api://a"]}})
+    _, added = store.add_profiles([("imported", NEW)])
+    loaded = load_profiles(path)
+    assert loaded.names() == ["x", "x2", "new", "imported"] and added == ["imported"]
+    for name in ("x", "x2"):
+        saved = loaded.get(name)
+        assert saved is not None and saved.expect.roles == ("Orders.Read",)
+    new = loaded.get("new")
+    assert new is not None and new.expect.audiences == ("api://a",)
+
+
+def test_a_layout_tomlkit_cannot_edit_is_refused_and_the_file_kept(
+        store: ProfileStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Whatever tomlkit refuses comes back as a ConfigError (a message, never a traceback).
+    import entra_tui.core.profile_store as profile_store
+
+    def refuse(table: object, fields: object) -> None:
+        raise ValueError("Inline tables cannot contain a table")
+
+    monkeypatch.setattr(profile_store, "_merge", refuse)
+    before = store.path.read_bytes()
+    with pytest.raises(ConfigError, match="cannot change this file's layout"):
+        store.save_profile("third", NEW)
+    assert store.path.read_bytes() == before

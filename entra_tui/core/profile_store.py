@@ -102,10 +102,8 @@ class ProfileStore:
                 document = self._renamed(document, existing, name)
                 profiles = document["profiles"]
             if name not in profiles:
-                import tomlkit
-
                 source = profiles.get(copy_of) if copy_of else None
-                profiles[name] = _copy_table(source) if source is not None else tomlkit.table()
+                profiles[name] = _table_in(profiles, source)
             _merge(profiles[name], fields)
             return document
 
@@ -131,13 +129,11 @@ class ProfileStore:
         added: list[str] = []
 
         def change(document: Any) -> None:
-            import tomlkit
-
             profiles = _profiles_table(document)
             added.clear()
             for wanted, fields in items:
                 name = free_name(wanted, profiles)
-                profiles[name] = tomlkit.table()
+                profiles[name] = _table_in(profiles)
                 _merge(profiles[name], fields)
                 added.append(name)
 
@@ -151,7 +147,7 @@ class ProfileStore:
             if name in profiles:
                 raise ConfigError(f"a profile named '{name}' already exists",
                                   path=str(self.path), key="name")
-            profiles[name] = _copy_table(profiles[source])
+            profiles[name] = _table_in(profiles, profiles[source])
 
         problem = check_name(name)
         if problem:
@@ -182,7 +178,7 @@ class ProfileStore:
         """Apply `change` to the file as it is now; `change` edits the tomlkit document it
         is given in place, or returns the document that replaces it (a rename)."""
         import tomlkit
-        from tomlkit.exceptions import ParseError
+        from tomlkit.exceptions import ParseError, TOMLKitError
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with locked(self.path):
@@ -201,10 +197,14 @@ class ProfileStore:
                                   line=exc.line, column=exc.col) from None
             if before is not None:
                 parse_profiles(before, self.path)  # refuse to build on a file that is broken
-            replaced = change(document)
-            if replaced is not None:
-                document = replaced
-            after = tomlkit.dumps(document)
+            try:
+                replaced = change(document)
+                if replaced is not None:
+                    document = replaced
+                after = tomlkit.dumps(document)
+            except (ValueError, TypeError, TOMLKitError) as exc:  # a layout tomlkit cannot edit
+                raise ConfigError(f"cannot change this file's layout from the app ({exc}); "
+                                  "edit it in a text editor", path=str(self.path)) from None
             result = parse_profiles(after.encode("utf-8"), self.path)  # same rules as loading
             if before is not None and after == text:
                 return result  # nothing changed: the file, and the backup of the real last
@@ -222,6 +222,32 @@ def _copy_table(table: Any) -> Any:
     return tomlkit.parse(tomlkit.dumps({"p": table.unwrap()}))["p"]
 
 
+def _table_in(parent: Any, source: Any = None) -> Any:
+    """A new table to put in `parent` (a copy of `source`, if given). An inline table
+    (`x = { ... }`, `profiles = { x = { ... } }`) can hold only inline tables: tomlkit
+    refuses a standard one with a ValueError."""
+    import tomlkit
+    from tomlkit.items import InlineTable
+
+    if not isinstance(parent, InlineTable):
+        return _copy_table(source) if source is not None else tomlkit.table()
+    table = tomlkit.inline_table()
+    for key, value in (source.unwrap() if source is not None else {}).items():
+        table[key] = _inline(value)
+    return table
+
+
+def _inline(value: Any) -> Any:
+    import tomlkit
+
+    if not isinstance(value, Mapping):
+        return value
+    table = tomlkit.inline_table()
+    for key, item in value.items():
+        table[key] = _inline(item)
+    return table
+
+
 def _profiles_table(document: Any) -> Any:
     import tomlkit
 
@@ -232,14 +258,13 @@ def _profiles_table(document: Any) -> Any:
 
 def _merge(table: Any, fields: Fields) -> None:
     """Set changed values, drop emptied ones, leave everything else (and its comments)."""
-    import tomlkit
 
     for key, value in fields.items():
         if isinstance(value, Mapping):
             if key not in table:
                 if not any(_present(v) for v in value.values()):
                     continue
-                table[key] = tomlkit.table()
+                table[key] = _table_in(table)
             _merge(table[key], value)
             if not table[key]:
                 del table[key]
