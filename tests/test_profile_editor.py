@@ -242,3 +242,22 @@ async def test_a_blank_new_form_is_not_wrong_until_typed_in_or_saved(config: Pat
         await wait_until(pilot, lambda: isinstance(app.screen, ProfileEditor))
         await paste_into(pilot, app, "name", "bad name")  # so does typing
         assert "a profile name is" in problem(app)
+
+
+async def test_keys_the_flow_does_not_use_are_kept_by_a_save(
+        tmp_path: Path) -> None:
+    path = tmp_path / "profiles.toml"
+    path.write_text(ORIGINAL.replace('secret = "env:ORDERS_SECRET"',
+                                     'secret = "env:ORDERS_SECRET"\n'
+                                     'certificate = "certs/orders.pem"  # for later'))
+    app = app_for(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ProfileEditor))
+        await pilot.pause()
+        await paste_into(pilot, app, "scopes", "api://contoso-orders/.default api://b/.default")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ProfileEditor))
+    text = path.read_text()
+    assert 'certificate = "certs/orders.pem"  # for later' in text  # hidden, not deleted
+    assert 'scopes = ["api://contoso-orders/.default", "api://b/.default"]' in text

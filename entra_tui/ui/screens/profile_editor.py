@@ -179,16 +179,23 @@ class ProfileEditor(ModalScreen[str | None]):
         if flow == DEFAULT_FLOW.value and not self.initial.get("flow"):
             flow = None  # left at the default the file leaves unsaid: still unsaid
         fields: dict[str, Any] = {"flow": flow, "expect": {}}
+        # A key the flow does not use is not shown; it stays as the file has it unless the
+        # flow was changed here (then it belonged to the old flow and goes).
+        flow_changed = self.flow != str(self.initial.get("flow") or DEFAULT_FLOW.value)
         name = ""
         for field in FIELDS:
             value = self._value(field.key)
             if field.key == "name":
                 name = value or ""
-            elif field.key.startswith("expect."):
-                fields["expect"][field.key.removeprefix("expect.")] = \
-                    value if field.used_by(self.flow) else None
+                continue
+            if not field.used_by(self.flow):
+                if not flow_changed:
+                    continue
+                value = None
+            if field.key.startswith("expect."):
+                fields["expect"][field.key.removeprefix("expect.")] = value
             else:
-                fields[field.key] = value if field.used_by(self.flow) else None
+                fields[field.key] = value
         return name, fields
 
     def _value(self, key: str) -> Any:
