@@ -82,8 +82,9 @@ def test_a_byte_order_mark_is_read_past_and_a_save_drops_it(tmp_path: Path) -> N
     assert path.read_bytes().startswith(b"[profiles.x]")
 
 
-def test_non_utf8_file_reports_position(tmp_path: Path) -> None:
-    path = write(tmp_path, b'[profiles.x]\ntenant = "\xff"\n')
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_non_utf8_file_reports_position(tmp_path: Path, bom: bytes) -> None:
+    path = write(tmp_path, bom + b'[profiles.x]\ntenant = "\xff"\n')
     with pytest.raises(ConfigError) as caught:
         load_profiles(path)
     assert (caught.value.line, caught.value.column) == (2, 11)

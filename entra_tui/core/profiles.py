@@ -6,6 +6,7 @@ never writes: a broken file is reported with file, line and column and left as i
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from dataclasses import dataclass, field
@@ -610,7 +611,10 @@ def _decode_utf8(data: bytes, path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
+        # The position counts from after a byte-order mark: the line and column count the
+        # text as the user sees it, without one.
+        bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+        before = data[bom: bom + exc.start]
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
         raise ConfigError("the file is not UTF-8 text", path=str(path), line=line,
