@@ -124,6 +124,21 @@ def test_an_unknown_binding_id_is_told_with_the_likely_one(tmp_path: Path) -> No
         "(entra_tui/ui/main_bindings.py lists the ids); ignored"]
 
 
+def test_a_key_given_to_two_bindings_is_told(tmp_path: Path) -> None:
+    # q for Paste left Quit without its key, and the footer and F1 help said both.
+    path = write(tmp_path, PROFILE.format(name="a", n=1)
+                 + '\n[ui.keymap]\n"inspect.paste" = "q"\n"token.copy" = "plus"\n'
+                   '"profiles.edit" = "plus"\n"token.acquire" = "g"\n')
+    problems = [str(p) for p in keymap_problems(load_profiles(path))]
+    assert sorted(problems) == sorted([
+        f"{path}:9:1: ui.keymap: 'inspect.paste': 'q' is also the key of 'app.quit': only "
+        "one of them answers it; choose another key",
+        f"{path}:10:1: ui.keymap: 'token.copy': 'plus' is also the key of 'profiles.edit': "
+        "only one of them answers it; choose another key",
+        f"{path}:11:1: ui.keymap: 'profiles.edit': 'plus' is also the key of 'token.copy': "
+        "only one of them answers it; choose another key"])
+
+
 def test_a_profile_without_a_name_is_refused(tmp_path: Path) -> None:
     """Listed as broken (it was a blank row nothing could select); the file is untouched."""
     text = (PROFILE.format(name="contoso", n=1) + "\n" + PROFILE.format(name='""', n=2)

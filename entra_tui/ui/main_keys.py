@@ -166,7 +166,8 @@ OTHER_BINDING_IDS = frozenset({
 
 def keymap_problems(profile_set: ProfileSet | None) -> list[ConfigError]:
     """What `[ui.keymap]` could not use, each with where and why: keys that are no keys (the
-    loader set them aside) and ids no binding has (a typo; the likely one is named)."""
+    loader set them aside), ids no binding has (a typo; the likely one is named) and keys
+    given to two bindings at once."""
     if profile_set is None:
         return []
     problems = list(profile_set.ui.problems)
@@ -184,6 +185,30 @@ def keymap_problems(profile_set: ProfileSet | None) -> list[ConfigError]:
                 profile_set.path, binding_id, "no key has this id" + (
                     f" (did you mean '{close[0]}'?)" if close else
                     " (entra_tui/ui/main_bindings.py lists the ids)") + "; ignored"))
+    return problems + _shared_keys(profile_set)
+
+
+def _shared_keys(profile_set: ProfileSet) -> list[ConfigError]:
+    """Keys `[ui.keymap]` gives to a main-screen binding that another one also has: Textual
+    answers only one of them, so the other (Quit, say) could no longer be reached by it."""
+    remapped = dict(profile_set.ui.keymap)
+    if not remapped:
+        return []
+    from entra_tui.core.profiles import locate_keymap_error
+    from entra_tui.ui.main_bindings import BINDINGS
+
+    owners: dict[str, list[str]] = {}
+    for binding in BINDINGS:
+        if isinstance(binding, Binding) and binding.id:
+            for key in remapped.get(binding.id, binding.key).split(","):
+                owners.setdefault(key.strip(), []).append(binding.id)
+    problems = []
+    for key, ids in owners.items():
+        for binding_id in (i for i in ids if i in remapped and len(ids) > 1):
+            others = ", ".join(f"'{other}'" for other in ids if other != binding_id)
+            problems.append(locate_keymap_error(
+                profile_set.path, binding_id, f"'{key}' is also the key of {others}: only "
+                "one of them answers it; choose another key"))
     return problems
 
 
