@@ -250,3 +250,12 @@ def test_entra_tui_profiles_tells_the_keys_set_aside(tmp_path: Path) -> None:
     assert "contoso" in out.getvalue()
     told = err.getvalue()
     assert f"{path}:9:1: ui.keymap: 'inspect.report'" in told and "\x1b" not in told
+
+
+def test_an_unknown_id_is_located_in_a_file_with_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "profiles.toml"
+    path.write_bytes(b"\xef\xbb\xbf[ui.keymap]\n\"token.aquire\" = \"z\"\n"
+                     + PROFILE.format(name="a", n=1).encode())
+    problems = [str(p) for p in keymap_problems(load_profiles(path))]
+    assert problems == [f"{path}:2:1: ui.keymap: 'token.aquire': no key has this id (did you "
+                        "mean 'token.acquire'?); ignored"]

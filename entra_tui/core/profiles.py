@@ -379,7 +379,7 @@ def locate_keymap_error(path: Path, binding_id: str, message: str) -> ConfigErro
     """`keymap_error` for a finding made after loading (an id no binding has, known only to
     the UI): the file is read again to find the entry (no line if it cannot be read)."""
     try:
-        text = read_small_file(path).decode("utf-8", errors="replace")
+        text = read_small_file(path).decode("utf-8-sig", errors="replace")
     except (OSError, NotASmallFile):
         text = ""
     return keymap_error(text, path, binding_id, message)

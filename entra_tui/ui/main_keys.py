@@ -110,7 +110,7 @@ def palette_commands(screen: MainScreen) -> Iterator[PaletteEntry]:
                 or binding.action == "quit":
             continue
         binding = user_binding(screen.app, binding)  # [ui.keymap]: the user's key
-        key = safe_text(key_label(screen.app, binding))  # a remapped key is the file's text
+        key = key_label(screen.app, binding)  # inert: a remapped key is the file's text
         yield PaletteEntry(f"{binding.description} ({key})", binding.tooltip or "",
                            partial(screen.run_action, binding.action))
     for profile in profile_set.profiles if profile_set else ():
